@@ -1,0 +1,1 @@
+"""The migration spec: loading YAML with positions, the spec models, and validation."""

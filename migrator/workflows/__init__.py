@@ -1,0 +1,12 @@
+"""The Python API of migrator: one function per command.
+
+Each function takes paths, clients and a clock as parameters (never globals or the environment,
+which ``migrator.cli`` reads and passes down), calls the pure cores, and returns data for the CLI
+to render. They raise :class:`~migrator.errors.MigratorError` subclasses for expected failures.
+"""
+
+from __future__ import annotations
+
+from migrator.workflows.validate import ValidationResult, validate
+
+__all__ = ["ValidationResult", "validate"]
