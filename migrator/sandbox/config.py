@@ -102,3 +102,17 @@ class FaultSettings:
         with self._lock:
             self._faults = replace(self._faults, **changes)  # type: ignore[arg-type]
             return self._faults
+
+
+class ConnectionDropped(Exception):
+    """Raised inside the sandbox app to make the server close the connection without answering.
+
+    Over loopback the server closes the socket (the client sees a reset or an empty reply); the
+    in-process transport turns it into ``httpx.RemoteProtocolError``, as a real drop would be.
+    ``committed`` says whether the write was stored before the drop (a lost response).
+    """
+
+    def __init__(self, *, committed: bool) -> None:
+        suffix = " after commit" if committed else ""
+        super().__init__(f"connection dropped by the sandbox{suffix}")
+        self.committed = committed
