@@ -66,18 +66,21 @@ class YamlDocument:
     def position_of(self, path: PathKey, *, key: bool = False) -> Position:
         """Where the value (or, with ``key=True``, the key) at ``path`` is.
 
-        A path that does not exist (a missing required key) falls back to its nearest existing
-        ancestor, so a diagnostic always points somewhere sensible; the root is line 1, column 1.
+        A path that does not exist (a missing required key) falls back to the key of its nearest
+        existing ancestor (``companies:`` for a missing ``companies.to``), so a diagnostic always
+        points somewhere sensible; the root is line 1, column 1.
         """
         table = self.key_positions if key else self.value_positions
-        probe = tuple(path)
+        if tuple(path) in table:
+            return table[tuple(path)]
+        probe = tuple(path)[:-1] if tuple(path) not in self.key_positions else tuple(path)
         while probe:
-            if probe in table:
-                return table[probe]
             if probe in self.key_positions:
                 return self.key_positions[probe]
+            if probe in self.value_positions:
+                return self.value_positions[probe]
             probe = probe[:-1]
-        return self.value_positions.get((), Position(1, 1))
+        return Position(1, 1)
 
     def diagnostic(
         self, message: str, path: PathKey, *, key: bool = False, hint: str = ""
