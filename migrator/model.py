@@ -8,6 +8,7 @@ bytes.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 from typing import Any
@@ -67,3 +68,20 @@ def sha256_hex(data: bytes | str) -> str:
 def digest(value: Any) -> str:
     """``sha256:<hex>`` of the canonical JSON of ``value``: a document or payload identity."""
     return "sha256:" + sha256_hex(canonical_json(value))
+
+
+class Action(enum.StrEnum):
+    """What a change does to Twenty. Lives in the bottom layer so plan, state and apply share it.
+
+    ``merge`` writes into a pre-existing Twenty record that a unique value matched (its pre-image
+    is kept for destroy); ``restore`` brings back a soft-deleted record that a unique value
+    matched. Both are always explicit in a plan, never a surprise.
+    """
+
+    NOOP = "no-op"
+    CREATE = "create"
+    UPDATE = "update"
+    MERGE = "merge"
+    RESTORE = "restore"
+    DELETE = "delete"
+    REPLACE = "replace"
