@@ -1,0 +1,1 @@
+"""Plans: the document (model), its file (planfile), and how one is computed and rendered."""
