@@ -11,9 +11,10 @@ Other packages import the public classes from here.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Discriminator as Tagged
+from pydantic import Field, Tag
 
 from migrator.spec.base import Shorthand, SpecModel
 from migrator.spec.mapping_models import (
@@ -140,7 +141,10 @@ class OwnersSpec(SpecModel):
     """The field owner references hold (``external_id``); None means its primary key."""
     email: str = "email"
     """The field matched, case-insensitively, against ``workspaceMember.userEmail``."""
-    fallback: Literal["hold"] | FallbackMember = "hold"
+    fallback: Annotated[
+        Annotated[Literal["hold"], Tag("<hold>")] | Annotated[FallbackMember, Tag("<member>")],
+        Tagged(lambda v: "<hold>" if isinstance(v, str) else "<member>"),
+    ] = "hold"
     """An owner without a member: ``hold`` the record in the reconciliation queue until the
     admin invites them, or give it to a fallback ``member``."""
 

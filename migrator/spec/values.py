@@ -24,7 +24,28 @@ from pydantic_core import CoreSchema
 from migrator.spec.base import SpecModel
 from migrator.spec.transforms import Transform
 
-Scalar = str | int | float | bool | None
+
+def _scalar_tag(value: Any) -> str | None:
+    if value is None:
+        return "<null>"
+    for kind in (bool, str, int, float):  # bool first: it is an int subclass
+        if isinstance(value, kind):
+            return f"<{kind.__name__}>"
+    return None
+
+
+Scalar = Annotated[
+    Annotated[bool, Tag("<bool>")]
+    | Annotated[str, Tag("<str>")]
+    | Annotated[int, Tag("<int>")]
+    | Annotated[float, Tag("<float>")]
+    | Annotated[None, Tag("<null>")],
+    Discriminator(
+        _scalar_tag,
+        custom_error_type="scalar",
+        custom_error_message="expected a single value (text, number, true/false or null)",
+    ),
+]
 """A YAML scalar: what value maps, constants in conditions and defaults hold."""
 
 
@@ -34,8 +55,22 @@ class Present(SpecModel):
     present: bool
 
 
-Condition = Scalar | list[Scalar] | Present
-"""A ``where`` condition on one source path: equal to a scalar, one of a list, or present."""
+def _condition_tag(value: Any) -> str:
+    if isinstance(value, dict | Present):
+        return "<present>"
+    if isinstance(value, list | tuple):
+        return "<in>"
+    return "<equals>"
+
+
+Condition = Annotated[
+    Annotated[Scalar, Tag("<equals>")]
+    | Annotated[tuple[Scalar, ...], Tag("<in>")]
+    | Annotated[Present, Tag("<present>")],
+    Discriminator(_condition_tag),
+]
+"""A ``where`` condition on one source path: equal to a scalar, one of a list, or
+``{present: true|false}``."""
 
 Where = dict[str, Condition]
 """All conditions must hold (keys are source paths)."""

@@ -1,4 +1,9 @@
-"""``migrator validate``: every problem of a spec at once, positioned."""
+"""``migrator validate``: every problem of a spec at once, positioned.
+
+Loads the YAML (file-level problems stop there), then reports together: literal secrets, shape
+problems from the spec models, and the semantic problems (Twenty's catalogue, the source bundle
+schema, references between mappings).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pathlib import Path
 from migrator.diagnostics import Diagnostics
 from migrator.errors import SpecError
 from migrator.spec.loader import load_yaml
+from migrator.spec.validation import check_document
 
 
 @dataclass(frozen=True)
@@ -29,12 +35,11 @@ def validate(
 ) -> ValidationResult:
     """Load and check the spec at ``spec_path``; never raises for a problem in the file itself."""
     display = display_path or str(spec_path)
-    diagnostics = Diagnostics()
     try:
         document = load_yaml(spec_path, environ=environ, display_path=display)
     except SpecError as exc:
+        diagnostics = Diagnostics()
         diagnostics.extend(exc.diagnostics)
         return ValidationResult(display, diagnostics)
-    if not isinstance(document.data, dict):
-        diagnostics.add(document.diagnostic("the spec must be a YAML mapping at the top level", ()))
+    _, diagnostics = check_document(document)
     return ValidationResult(display, diagnostics)
