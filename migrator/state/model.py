@@ -25,6 +25,11 @@ CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
 REASON_MAX_LENGTH = 500
 
 
+def _check_record_address(address: str, mapping: str, source_key: str) -> None:
+    if address != record_address(mapping, source_key):
+        raise ValueError("address must be record.<mapping>[<source_key>]")
+
+
 class Destination(FrozenModel):
     """The Twenty workspace a state is bound to (DESIGN.md, Binding)."""
 
@@ -153,8 +158,7 @@ class RecordEntry(FrozenModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.address != record_address(self.mapping, self.source_key):
-            raise ValueError("address must be record.<mapping>[<source_key>]")
+        _check_record_address(self.address, self.mapping, self.source_key)
         needs_pre_image = self.status in (RecordStatus.MERGED, RecordStatus.RESTORED)
         if needs_pre_image != (self.pre_image is not None):
             raise ValueError("merged and restored records, and only they, carry a pre-image")
@@ -169,7 +173,7 @@ class CursorState(FrozenModel):
     cursor_field: str
     """The source field the cursor follows (``updated_at``)."""
     initial_value: JsonValue = None
-    """Where the first run started (``None``: from the beginning)."""
+    """Where the first run started (``None``: from the beginning); set once, when created."""
     last_value: JsonValue = None
     """Where the next delta starts (inclusive: boundary keys are skipped)."""
     boundary_keys: tuple[str, ...] = ()
@@ -260,6 +264,11 @@ class QuarantineEntry(FrozenModel):
     """Scrubbed human text: the caller guarantees it holds no sensitive value."""
     run_id: str | None = None
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _check_record_address(self.address, self.mapping, self.source_key)
+        return self
+
 
 class HoldEntry(FrozenModel):
     """A source record held back: its owner is unresolved, or a record it needs is not written."""
@@ -276,6 +285,11 @@ class HoldEntry(FrozenModel):
     owner_email_hash: str | None = None
     """:func:`owner_email_hash` of the unresolved owner's email (never the email itself)."""
     run_id: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _check_record_address(self.address, self.mapping, self.source_key)
+        return self
 
 
 class OwnerQueueEntry(FrozenModel):

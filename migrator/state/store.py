@@ -53,6 +53,10 @@ class StateReader(Protocol):
         """Format version, writer, lineage, serial, migration and destination."""
         ...
 
+    def snapshot(self) -> AbstractContextManager[None]:
+        """A block in which every read sees one consistent state (no writes inside)."""
+        ...
+
     def record(self, address: str) -> RecordEntry | None:
         """The record at ``address``, if the state has it."""
         ...
@@ -170,7 +174,10 @@ class StateBatch(Protocol):
         boundary_keys: tuple[str, ...] = (),
         initial_value: JsonValue = None,
     ) -> None:
-        """Move a cursor, in the same write as the records it covers."""
+        """Move a cursor, in the same write as the records it covers.
+
+        ``initial_value`` is recorded when the cursor is created and kept afterwards.
+        """
         ...
 
     def forget_cursor(self, stream: str) -> None:
