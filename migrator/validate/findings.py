@@ -36,6 +36,9 @@ class Issue(FrozenModel):
     """A stable machine-readable reason (``nhs_check_digit``, ``orphan_reference`` …)."""
     message: str
     """A human sentence about the value's shape or rule, never the value itself."""
+    field_only: bool = False
+    """An ERROR that empties the field instead of quarantining the record (a phone number with
+    fewer than 6 digits, sources.md §7.5)."""
 
 
 class Finding(FrozenModel):
@@ -55,11 +58,18 @@ class Finding(FrozenModel):
     """The field or path (``phone_work``, ``items[2].surfaces``); empty for a whole record."""
     line: int = 0
     """The 1-based line of the record in its file; 0 when unknown."""
+    field_only: bool = False
+    """See :attr:`Issue.field_only`: the field is dropped, the record still loads."""
 
     @property
     def is_error(self) -> bool:
-        """True for an ERROR (the record is quarantined)."""
+        """True for an ERROR."""
         return self.severity is Severity.ERROR
+
+    @property
+    def quarantines(self) -> bool:
+        """True when the record must go to the quarantine: an ERROR that is not field-only."""
+        return self.severity is Severity.ERROR and not self.field_only
 
     def render(self) -> str:
         """``SEVERITY system:object:id field: message (code)``, safe to print."""
@@ -102,7 +112,7 @@ class Outcome(Generic[V]):
 
     @property
     def ok(self) -> bool:
-        """True when no issue is an ERROR."""
+        """True when no issue is an ERROR (field-only ERRORs included)."""
         return not any(i.severity is Severity.ERROR for i in self.issues)
 
     @property
@@ -138,6 +148,7 @@ def locate(
             record_id=record_id,
             field=field,
             line=line,
+            field_only=i.field_only,
         )
         for i in issues
     ]
