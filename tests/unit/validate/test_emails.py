@@ -9,9 +9,14 @@ from migrator.validate.findings import Severity
 
 
 @pytest.mark.parametrize(
-    "value", ["an.nguyen@example.com", "Aoife.Test@example.org", "o'brien+tag@example.ie",
-              "user@sub.example.co.uk"],
-)  # fmt: skip
+    "value",
+    [
+        "an.nguyen@example.com",
+        "Aoife.Test@example.org",
+        "o'brien+tag@example.ie",
+        "user@sub.example.co.uk",
+    ],
+)
 def test_check_email_accepts_valid_addresses_unchanged(value: str) -> None:
     outcome = check_email(value)
     assert outcome.value == Emails(value)
@@ -20,11 +25,13 @@ def test_check_email_accepts_valid_addresses_unchanged(value: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(" Mixed.Case@Example.COM ", "Mixed.Case@example.com"),
-     ("mailto:An@Example.com", "An@example.com"),
-     ("<an@example.com>", "an@example.com"),
-     ("ngoc@BÜCHER.example", "ngoc@bücher.example")],
-)  # fmt: skip
+    [
+        (" Mixed.Case@Example.COM ", "Mixed.Case@example.com"),
+        ("mailto:An@Example.com", "An@example.com"),
+        ("<an@example.com>", "an@example.com"),
+        ("ngoc@BÜCHER.example", "ngoc@bücher.example"),
+    ],
+)
 def test_check_email_fixes_wrapping_and_lowercases_only_the_domain(raw: str, expected: str) -> None:
     outcome = check_email(raw)
     assert outcome.value is not None
@@ -41,19 +48,29 @@ def test_check_email_dedupe_key_is_lower_case_but_never_the_loaded_value() -> No
 
 def test_check_email_splits_several_addresses() -> None:
     outcome = check_email("a@example.com; b@example.com, c@example.com d@example.com")
-    assert outcome.value == Emails("a@example.com", ("b@example.com", "c@example.com",
-                                                      "d@example.com"))  # fmt: skip
+    assert outcome.value == Emails(
+        "a@example.com", ("b@example.com", "c@example.com", "d@example.com")
+    )
     assert outcome.codes() == ("email_split",)
 
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("Email", "email_placeholder"), ("n/a", "email_placeholder"), ("-", "email_placeholder"),
-     ("none", "email_placeholder"), ("test@test.com", "email_placeholder"),
-     ("a@b@example.com", "email_several_at"), ("user@localhost", "email_domain_without_dot"),
-     ("x" * 250 + "@example.com", "email_too_long"), ("no-at-sign.example.com", "email_invalid"),
-     ("a..b@example.com", "email_invalid"), ("a@b.test", "email_invalid"), ("", "email_placeholder")],
-)  # fmt: skip
+    [
+        ("Email", "email_placeholder"),
+        ("n/a", "email_placeholder"),
+        ("-", "email_placeholder"),
+        ("none", "email_placeholder"),
+        ("test@test.com", "email_placeholder"),
+        ("a@b@example.com", "email_several_at"),
+        ("user@localhost", "email_domain_without_dot"),
+        ("x" * 250 + "@example.com", "email_too_long"),
+        ("no-at-sign.example.com", "email_invalid"),
+        ("a..b@example.com", "email_invalid"),
+        ("a@b.test", "email_invalid"),
+        ("", "email_placeholder"),
+    ],
+)
 def test_check_email_warns_and_loads_nothing_for_bad_values(value: str, code: str) -> None:
     outcome = check_email(value)
     assert outcome.value is None

@@ -24,8 +24,16 @@ def test_check_uuid_accepts_canonical_and_fixes_case() -> None:
     assert fixed.value == UUID and fixed.codes() == ("uuid_case",)
 
 
-@pytest.mark.parametrize("value", ["6f1c2a9e3b4d4e5f8a7b1c2d3e4f5a6b", "6f1c2a9e-3b4d-4e5f-8a7b",
-                                   "{" + UUID + "}", "zzzzzzzz-3b4d-4e5f-8a7b-1c2d3e4f5a6b", ""])  # fmt: skip
+@pytest.mark.parametrize(
+    "value",
+    [
+        "6f1c2a9e3b4d4e5f8a7b1c2d3e4f5a6b",
+        "6f1c2a9e-3b4d-4e5f-8a7b",
+        "{" + UUID + "}",
+        "zzzzzzzz-3b4d-4e5f-8a7b-1c2d3e4f5a6b",
+        "",
+    ],
+)
 def test_check_uuid_refuses_other_shapes_error_for_keys_warn_for_references(value: str) -> None:
     assert check_uuid(value, primary=True).codes() == ("uuid_invalid",)
     as_reference = check_uuid(value, primary=False)
@@ -33,9 +41,14 @@ def test_check_uuid_refuses_other_shapes_error_for_keys_warn_for_references(valu
     assert as_reference.ok
 
 
-@pytest.mark.parametrize(("value", "expected", "codes"), [
-    (1, 1, ()), (99_999_999_999, 99_999_999_999, ()), ("100234", 100234, ("id_from_string",)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "expected", "codes"),
+    [
+        (1, 1, ()),
+        (99_999_999_999, 99_999_999_999, ()),
+        ("100234", 100234, ("id_from_string",)),
+    ],
+)
 def test_check_aerona_id_accepts_up_to_eleven_digits(
     value: int | str, expected: int, codes: tuple[str, ...]
 ) -> None:
@@ -55,11 +68,16 @@ def test_check_sha256() -> None:
     assert check_sha256("ab" * 31).codes() == ("sha256_invalid",)
 
 
-@pytest.mark.parametrize(("mime", "name", "ok"), [
-    ("application/pdf", "consent.pdf", True), ("image/png", "x.PNG", True),
-    ("application/dicom", "pano.dcm", True), ("image/jpeg", "consent.pdf", False),
-    ("application/octet-stream", "blob.bin", True),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("mime", "name", "ok"),
+    [
+        ("application/pdf", "consent.pdf", True),
+        ("image/png", "x.PNG", True),
+        ("application/dicom", "pano.dcm", True),
+        ("image/jpeg", "consent.pdf", False),
+        ("application/octet-stream", "blob.bin", True),
+    ],
+)
 def test_check_mime_type_against_extension(mime: str, name: str, ok: bool) -> None:
     assert (check_mime_type(mime, name).issues == ()) is ok
 
@@ -74,12 +92,18 @@ def test_check_vn_tax_id_sku_and_gdc() -> None:
     assert check_gdc_number("GDC123").codes() == ("gdc_number_format",)
 
 
-@pytest.mark.parametrize(("provider", "ref", "kind", "ok"), [
-    ("GOCARDLESS", "PM0012345ABCDE", "payment", True), ("GOCARDLESS", "pm0012345abcde", "payment", False),
-    ("GOCARDLESS", "MD000ABCDEFGH1", "mandate", True), ("GOCARDLESS", "PM0012345ABCDE", "mandate", False),
-    ("STRIPE", "pi_3NabcDEF123", "payment", True), ("STRIPE", "PM0012345ABCDE", "payment", False),
-    ("CASH", "anything", "payment", True),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("provider", "ref", "kind", "ok"),
+    [
+        ("GOCARDLESS", "PM0012345ABCDE", "payment", True),
+        ("GOCARDLESS", "pm0012345abcde", "payment", False),
+        ("GOCARDLESS", "MD000ABCDEFGH1", "mandate", True),
+        ("GOCARDLESS", "PM0012345ABCDE", "mandate", False),
+        ("STRIPE", "pi_3NabcDEF123", "payment", True),
+        ("STRIPE", "PM0012345ABCDE", "payment", False),
+        ("CASH", "anything", "payment", True),
+    ],
+)
 def test_check_provider_reference(provider: str, ref: str, kind: str, ok: bool) -> None:
     outcome = check_provider_reference(provider, ref, kind)
     assert (outcome.issues == ()) is ok

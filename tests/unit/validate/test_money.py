@@ -16,17 +16,24 @@ from migrator.validate.money import (
 )
 
 
-@pytest.mark.parametrize(("amount", "currency"), [("150000000", "VND"), ("1250.50", "GBP"),
-                                                  ("0.5", "EUR"), ("12", "GBP")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("amount", "currency"),
+    [("150000000", "VND"), ("1250.50", "GBP"), ("0.5", "EUR"), ("12", "GBP")],
+)
 def test_check_amount_accepts_places_within_the_minor_unit(amount: str, currency: str) -> None:
     outcome = check_amount(Decimal(amount), currency)
     assert outcome.value == Decimal(amount) and outcome.issues == ()
 
 
-@pytest.mark.parametrize(("amount", "currency", "rounded"), [
-    ("1250.50", "VND", "1250"), ("1251.50", "VND", "1252"), ("10.005", "GBP", "10.00"),
-    ("10.015", "GBP", "10.02"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("amount", "currency", "rounded"),
+    [
+        ("1250.50", "VND", "1250"),
+        ("1251.50", "VND", "1252"),
+        ("10.005", "GBP", "10.00"),
+        ("10.015", "GBP", "10.02"),
+    ],
+)
 def test_check_amount_rounds_extra_places_half_even_with_a_warning(
     amount: str, currency: str, rounded: str
 ) -> None:

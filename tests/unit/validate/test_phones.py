@@ -68,8 +68,12 @@ def test_check_phone_fewer_than_six_digits_is_a_field_only_error(raw: str) -> No
 
 
 def test_check_opla_phone_rebuilds_the_api_sample() -> None:
-    sample = {"phone": "909080808", "call_code": "+84", "country_code": "VN",
-              "country_name": "Vietnam"}  # fmt: skip
+    sample = {
+        "phone": "909080808",
+        "call_code": "+84",
+        "country_code": "VN",
+        "country_name": "Vietnam",
+    }
     outcome = check_opla_phone(sample)
     assert outcome.issues == ()
     assert outcome.value == Phone("+84909080808", "+84", "VN", "909080808")

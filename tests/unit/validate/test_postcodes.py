@@ -7,8 +7,20 @@ import pytest
 from migrator.validate.findings import Severity
 from migrator.validate.postcodes import check_eircode, check_postcode, check_uk_postcode
 
-GOOD = ["SW1A 1AA", "EC1A 1BB", "W1A 0AX", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT",
-        "BT48 7BH", "E1W 1AA", "N1C 4AG", "GX11 1AA", "GIR 0AA"]  # fmt: skip
+GOOD = [
+    "SW1A 1AA",
+    "EC1A 1BB",
+    "W1A 0AX",
+    "M1 1AE",
+    "B33 8TH",
+    "CR2 6XH",
+    "DN55 1PT",
+    "BT48 7BH",
+    "E1W 1AA",
+    "N1C 4AG",
+    "GX11 1AA",
+    "GIR 0AA",
+]
 
 
 @pytest.mark.parametrize("value", GOOD)
@@ -18,8 +30,9 @@ def test_check_uk_postcode_accepts_the_reference_vectors(value: str) -> None:
     assert outcome.issues == ()
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("sw1a1aa", "SW1A 1AA"), (" bt48  7bh ", "BT48 7BH"),
-                                               ("M11AE", "M1 1AE")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("sw1a1aa", "SW1A 1AA"), (" bt48  7bh ", "BT48 7BH"), ("M11AE", "M1 1AE")]
+)
 def test_check_uk_postcode_fixes_case_and_spacing(raw: str, expected: str) -> None:
     outcome = check_uk_postcode(raw)
     assert outcome.value == expected
@@ -36,10 +49,14 @@ def test_check_uk_postcode_warns_and_keeps_bad_formats(value: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected", "code"),
-    [("ZZ99 3VZ", "ZZ99 3VZ", "postcode_pseudo"), ("zz993cz", "ZZ99 3CZ", "postcode_pseudo"),
-     ("BFPO 123", "BFPO 123", "postcode_bfpo"), ("bfpo1", "BFPO 1", "postcode_bfpo"),
-     ("STHL 1ZZ", "STHL 1ZZ", "postcode_overseas_territory")],
-)  # fmt: skip
+    [
+        ("ZZ99 3VZ", "ZZ99 3VZ", "postcode_pseudo"),
+        ("zz993cz", "ZZ99 3CZ", "postcode_pseudo"),
+        ("BFPO 123", "BFPO 123", "postcode_bfpo"),
+        ("bfpo1", "BFPO 1", "postcode_bfpo"),
+        ("STHL 1ZZ", "STHL 1ZZ", "postcode_overseas_territory"),
+    ],
+)
 def test_check_uk_postcode_allows_special_cases_with_a_warning(
     raw: str, expected: str, code: str
 ) -> None:
@@ -49,8 +66,10 @@ def test_check_uk_postcode_allows_special_cases_with_a_warning(
     assert outcome.ok
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("A65 F4E2", "A65 F4E2"), ("d02x285", "D02 X285"),
-                                               ("D6W 1234", "D6W 1234")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("A65 F4E2", "A65 F4E2"), ("d02x285", "D02 X285"), ("D6W 1234", "D6W 1234")],
+)
 def test_check_eircode_accepts_and_spaces(raw: str, expected: str) -> None:
     assert check_eircode(raw).value == expected
 

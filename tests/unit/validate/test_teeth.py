@@ -16,9 +16,18 @@ from migrator.validate.teeth import (
 
 @pytest.mark.parametrize(
     ("raw", "fdi"),
-    [("UR6", 16), ("LL8", 38), ("ULD", 64), ("LRB", 82), ("lrb", 82), ("UR Q 6", 16),
-     ("URQ6", 16), ("ur1", 11), ("LRE", 85)],
-)  # fmt: skip
+    [
+        ("UR6", 16),
+        ("LL8", 38),
+        ("ULD", 64),
+        ("LRB", 82),
+        ("lrb", 82),
+        ("UR Q 6", 16),
+        ("URQ6", 16),
+        ("ur1", 11),
+        ("LRE", 85),
+    ],
+)
 def test_parse_tooth_converts_palmer_to_fdi(raw: str, fdi: int) -> None:
     outcome = parse_tooth(raw)
     assert outcome.value is not None
@@ -42,9 +51,30 @@ def test_parse_tooth_accepts_fdi_spellings(raw: str, fixed: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["10", "19", "20", "29", "40", "49", "56", "59", "66", "79", "89", "91", "05", "00",
-            "UR9", "URF", "XR6", "U6", "", "UR66"],
-)  # fmt: skip
+    "raw",
+    [
+        "10",
+        "19",
+        "20",
+        "29",
+        "40",
+        "49",
+        "56",
+        "59",
+        "66",
+        "79",
+        "89",
+        "91",
+        "05",
+        "00",
+        "UR9",
+        "URF",
+        "XR6",
+        "U6",
+        "",
+        "UR66",
+    ],
+)
 def test_parse_tooth_refuses_areas_and_impossible_codes(raw: str) -> None:
     outcome = parse_tooth(raw)
     assert outcome.value is None
