@@ -22,9 +22,11 @@ import click
 
 from migrator.cli.app import cli
 from migrator.cli.errors import run_with_error_handling
+from migrator.cli.state import state_group
 from migrator.cli.validate import validate_command
 
 cli.add_command(validate_command)
+cli.add_command(state_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

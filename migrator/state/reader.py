@@ -103,6 +103,16 @@ class SqlStateReader:
         phases = self._db.fetch_all(sql.SELECT_PHASES, (row[0],))
         return rows.run_from_row(row, tuple(rows.phase_from_row(p) for p in phases))
 
+    def quarantine_entry(self, address: str) -> QuarantineEntry | None:
+        """The quarantine entry at ``address``, if the record is quarantined."""
+        row = self._db.fetch_one(sql.SELECT_QUARANTINE, (address,))
+        return None if row is None else rows.quarantine_from_row(row)
+
+    def hold_entry(self, address: str) -> HoldEntry | None:
+        """The hold at ``address``, if the record is held."""
+        row = self._db.fetch_one(sql.SELECT_HOLD, (address,))
+        return None if row is None else rows.hold_from_row(row)
+
     def quarantined(self, mapping: str | None = None) -> Iterator[QuarantineEntry]:
         """The quarantine (of one mapping), in address order, page by page."""
         return self._pages(

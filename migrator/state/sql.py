@@ -175,6 +175,7 @@ UPSERT_QUARANTINE = f"""INSERT INTO quarantine ({QUARANTINE_COLUMNS}) VALUES (?,
         OR quarantine.reason IS DISTINCT FROM excluded.reason
         OR quarantine.run_id IS DISTINCT FROM excluded.run_id"""
 DELETE_QUARANTINE = "DELETE FROM quarantine WHERE address = ?"
+SELECT_QUARANTINE = f"SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE address = ?"
 PAGE_QUARANTINE = (
     f"SELECT {QUARANTINE_COLUMNS} FROM quarantine WHERE address > ? ORDER BY address LIMIT ?"
 )
@@ -193,6 +194,7 @@ UPSERT_HOLD = f"""INSERT INTO holds ({HOLD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?
         OR holds.owner_email_hash IS DISTINCT FROM excluded.owner_email_hash
         OR holds.run_id IS DISTINCT FROM excluded.run_id"""
 DELETE_HOLD = "DELETE FROM holds WHERE address = ?"
+SELECT_HOLD = f"SELECT {HOLD_COLUMNS} FROM holds WHERE address = ?"
 PAGE_HOLDS = f"SELECT {HOLD_COLUMNS} FROM holds WHERE address > ? ORDER BY address LIMIT ?"
 PAGE_HOLDS_OF_MAPPING = (
     f"SELECT {HOLD_COLUMNS} FROM holds WHERE mapping = ? AND address > ? ORDER BY address LIMIT ?"

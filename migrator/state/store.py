@@ -97,6 +97,14 @@ class StateReader(Protocol):
         """The journal, oldest first (by the serial that started each run)."""
         ...
 
+    def quarantine_entry(self, address: str) -> QuarantineEntry | None:
+        """The quarantine entry at ``address``, if the record is quarantined."""
+        ...
+
+    def hold_entry(self, address: str) -> HoldEntry | None:
+        """The hold at ``address``, if the record is held."""
+        ...
+
     def quarantined(self, mapping: str | None = None) -> Iterator[QuarantineEntry]:
         """The quarantine (of one mapping), in address order, in constant memory."""
         ...

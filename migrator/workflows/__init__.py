@@ -7,6 +7,23 @@ to render. They raise :class:`~migrator.errors.MigratorError` subclasses for exp
 
 from __future__ import annotations
 
+from migrator.workflows.state import (
+    list_state,
+    remove_from_state,
+    show_state,
+    show_state_entry,
+    show_state_json,
+    unlock_state,
+)
 from migrator.workflows.validate import ValidationResult, validate
 
-__all__ = ["ValidationResult", "validate"]
+__all__ = [
+    "ValidationResult",
+    "list_state",
+    "remove_from_state",
+    "show_state",
+    "show_state_entry",
+    "show_state_json",
+    "unlock_state",
+    "validate",
+]

@@ -1,0 +1,123 @@
+"""``migrator state list|show|rm|unlock``: inspect and repair the state.
+
+The state file comes from ``--state PATH`` (or ``MIGRATOR_STATE``), else the only
+``.migrator/*.state.db`` of the working directory. ``state import`` arrives with apply (#10).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from migrator.clock import SystemClock
+from migrator.state.show import render_state_summary
+from migrator.workflows import state as state_workflows
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_CHUNK_CHARS = 1 << 16
+
+
+def state_option(command: F) -> F:
+    """The ``--state PATH`` option every state command takes."""
+    return click.option(
+        "--state",
+        "state_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        envvar="MIGRATOR_STATE",
+        help="The state file (default: the only .migrator/*.state.db here).",
+    )(command)
+
+
+def _resolve(state_path: Path | None) -> Path:
+    return state_workflows.resolve_state_path(state_path, cwd=Path.cwd())
+
+
+def _echo_chunks(chunks: Iterable[str]) -> None:
+    buffer: list[str] = []
+    size = 0
+    for chunk in chunks:
+        buffer.append(chunk)
+        size += len(chunk)
+        if size >= _CHUNK_CHARS:
+            click.echo("".join(buffer), nl=False)
+            buffer, size = [], 0
+    click.echo("".join(buffer), nl=False)
+
+
+@click.group("state")
+def state_group() -> None:
+    """Inspect and repair the state."""
+
+
+@state_group.command("list")
+@state_option
+@click.option("--mapping", help="Only the records of this mapping.")
+def list_command(state_path: Path | None, mapping: str | None) -> None:
+    """Print every address in the state: schema resources, then records."""
+    path = _resolve(state_path)
+    _echo_chunks(f"{address}\n" for address in state_workflows.list_state(path, mapping=mapping))
+
+
+@state_group.command("show")
+@click.argument("address", required=False)
+@state_option
+@click.option("--json", "as_json", is_flag=True, help="The whole state as canonical JSON.")
+@click.option(
+    "--include-pre-images",
+    is_flag=True,
+    help="Show the values of pre-existing records migrator changed (may be personal data).",
+)
+def show_command(
+    address: str | None, state_path: Path | None, as_json: bool, include_pre_images: bool
+) -> None:
+    """Summarise the state, print it as JSON, or print what it holds at ADDRESS."""
+    path = _resolve(state_path)
+    if address is not None:
+        click.echo(
+            state_workflows.show_state_entry(path, address, include_pre_images=include_pre_images),
+            nl=False,
+        )
+    elif as_json:
+        _echo_chunks(state_workflows.show_state_json(path, include_pre_images=include_pre_images))
+    else:
+        click.echo(render_state_summary(state_workflows.show_state(path)))
+
+
+@state_group.command("rm")
+@click.argument("addresses", nargs=-1, required=True)
+@state_option
+@click.option(
+    "--lock-timeout",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for the lock.",
+)
+def rm_command(addresses: tuple[str, ...], state_path: Path | None, lock_timeout: float) -> None:
+    """Forget ADDRESSES in the state (Twenty is not touched)."""
+    path = _resolve(state_path)
+    serial = state_workflows.remove_from_state(
+        path, addresses, lock_timeout=lock_timeout, clock=SystemClock()
+    )
+    noun = "address" if len(addresses) == 1 else "addresses"
+    click.echo(f"Removed {len(addresses)} {noun} from {path} (serial {serial}).")
+
+
+@state_group.command("unlock")
+@state_option
+@click.option("--force", is_flag=True, help="Release the lock even if its holder may be alive.")
+def unlock_command(state_path: Path | None, force: bool) -> None:
+    """Release a lock left by a migrator process that is gone."""
+    path = _resolve(state_path)
+    released = state_workflows.unlock_state(path, force=force)
+    if released is None:
+        click.echo(f"{path} is not locked.")
+    else:
+        click.echo(
+            f"Released the lock of {released.who} since {released.since} "
+            f"({released.operation}, pid {released.pid} on {released.host})."
+        )
