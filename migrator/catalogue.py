@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 
 class FieldType(enum.StrEnum):
@@ -393,6 +394,26 @@ def standard_object(name: str) -> StandardObject | None:
         if name in (item.name_singular, item.name_plural):
             return item
     return None
+
+
+@functools.cache
+def standard_object_details() -> dict[str, dict[str, Any]]:
+    """Per standard object, what the metadata API shows beyond the dump: labels, ids, options.
+
+    Read from ``data/standard-objects-details.json`` (extracted from the live
+    ``GET /rest/metadata/objects`` of capture 02), keyed by singular name: ``id``,
+    ``labelSingular``, ``labelPlural``, ``description``, ``icon``, ``isSystem`` and ``fields``
+    (by name: ``id``, ``label``, ``description``, ``icon``, ``settings``, ``options``,
+    ``defaultValue`` and, for relations, ``relation: {targetObject, targetField}``, the object the
+    relation points to and the field of the other side). Callers must not mutate the result.
+    """
+    text = (
+        resources.files("migrator")
+        .joinpath("data/standard-objects-details.json")
+        .read_text(encoding="utf-8")
+    )
+    details: dict[str, dict[str, Any]] = json.loads(text)
+    return details
 
 
 def is_standard_object(name: str) -> bool:
