@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import random
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,8 +209,3 @@ def _decode(response: httpx.Response) -> Any:
         return json.loads(response.content)
     except ValueError:
         return {"messages": [response.text[:300]]}
-
-
-def filter_in(field: str, values: Sequence[str]) -> str:
-    """A Twenty filter ``field[in]:[a,b,…]`` (values must not contain commas or brackets)."""
-    return f"{field}[in]:[{','.join(values)}]"
