@@ -1,0 +1,1 @@
+"""The mapper: source rows in, desired Twenty records (and the fate of every row) out."""
