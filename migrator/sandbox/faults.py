@@ -8,7 +8,8 @@ request. Each write to the data API (POST, PATCH, PUT or DELETE on ``/rest/…``
 ``lost_response_rate`` lets the app store the write and then drops the connection; if the rates
 add up to more than 1, the later ones get what is left. The dice come from one seeded generator
 under a lock, so a single-threaded run is reproducible. ``GET /_sandbox/faults`` shows the knobs
-and what was injected so far; ``PUT /_sandbox/faults`` changes knobs at run time.
+and what was injected so far; ``PUT /_sandbox/faults`` changes knobs at run time (both need the
+API key when one is given, as every ``/_sandbox/`` route does).
 """
 
 from __future__ import annotations
@@ -22,9 +23,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from migrator.clock import Clock, SystemClock
 from migrator.errors import SandboxError
 from migrator.sandbox.config import ConnectionDropped, Faults, FaultSettings
-from migrator.sandbox.ratelimit import is_data_api_call, json_answer, read_request_body
+from migrator.sandbox.http import ApiError, error_response, send
+from migrator.sandbox.identity import Authenticator
+from migrator.sandbox.ratelimit import (
+    RequestLogger,
+    is_data_api_call,
+    json_answer,
+    log_entry,
+    read_request_body,
+)
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo
@@ -124,7 +134,10 @@ class FaultMiddleware:
 
     Guarantees: an injected error or drop never reaches ``app`` (nothing is written); a lost
     response reaches ``app`` and its whole answer is consumed before the connection is dropped;
-    every injected fault is counted. ``sleep`` is injectable so tests need not wait.
+    every injected fault is counted, and each injected 503 is passed to ``log`` (if given) as a
+    request-log entry timed by ``clock``. With ``api_key``, ``/_sandbox/faults`` answers only
+    callers with that key (Twenty's 403/401 otherwise). ``sleep`` is injectable so tests need
+    not wait.
     """
 
     def __init__(
@@ -134,8 +147,14 @@ class FaultMiddleware:
         *,
         seed: int = 0,
         sleep: Callable[[float], None] = time.sleep,
+        api_key: str | None = None,
+        log: RequestLogger | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._app = app
+        self._auth = Authenticator(api_key) if api_key is not None else None
+        self._log = log
+        self._clock = clock or SystemClock()
         self._settings = settings
         self._seed = seed
         self._sleep = sleep
@@ -165,6 +184,8 @@ class FaultMiddleware:
         read_request_body(environ)
         if outcome == "drop":
             raise ConnectionDropped(committed=False)
+        if self._log is not None:
+            self._log(log_entry(environ, 503, self._clock))
         body = {
             "statusCode": 503,
             "error": "ServiceUnavailableException",
@@ -198,6 +219,11 @@ class FaultMiddleware:
     def _serve_knobs(
         self, method: str, environ: WSGIEnvironment, start_response: StartResponse
     ) -> list[bytes]:
+        if self._auth is not None:
+            try:
+                self._auth.check(environ.get("HTTP_AUTHORIZATION"))
+            except ApiError as error:
+                return send(error_response(error), start_response)
         if method == "PUT":
             try:
                 changes = json.loads(read_request_body(environ) or b"null")

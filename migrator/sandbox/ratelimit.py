@@ -3,11 +3,12 @@
 Twenty throttles in its data query runner (twenty-api.md §10), so only calls that reach it spend
 a token: requests carrying the workspace's valid API key to the REST data API (``/rest/…`` except
 ``/rest/metadata/…``) or to ``POST /graphql``. Metadata (``/rest/metadata/…``, ``/metadata``),
-the sandbox's own ``/_sandbox/…`` endpoints and requests without the right key (which the app
-answers 401/403) pass untouched and spend nothing. A refused REST call gets Twenty's 429 body with
-no ``Retry-After`` (capture 74); a refused GraphQL call gets 200 with ``LIMIT_REACHED`` (capture
-75). A refused call spends nothing and never reaches the app. The clock is injectable, so a test
-can replay a minute of traffic without waiting.
+the sandbox's own ``/_sandbox/…`` endpoints and requests without the right key (checked as the
+app checks it; the app answers them 401/403) pass untouched and spend nothing. A refused REST
+call gets Twenty's 429 body with no ``Retry-After`` (capture 74); a refused GraphQL call gets 200
+with ``LIMIT_REACHED`` (capture 75). A refused call spends nothing and never reaches the app; it
+can be written to the sandbox's request log. The clock is injectable, so a test can replay a
+minute of traffic without waiting.
 """
 
 from __future__ import annotations
@@ -16,15 +17,20 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from migrator.buckets import DualBucket
+from migrator.clock import Clock, SystemClock, isoformat_z
 from migrator.sandbox.config import RateLimit
+from migrator.sandbox.http import ApiError
+from migrator.sandbox.identity import Authenticator
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+RequestLogger = Callable[[dict[str, Any]], None]
+"""Receives one request-log entry (the shape of the sandbox's ``/_sandbox/requests``)."""
 _GRAPHQL_USER_MESSAGE = "Rate limit reached. Please try again later."
 
 
@@ -42,7 +48,8 @@ class RateLimitMiddleware:
 
     Guarantees: one token per data-API call made with ``api_key``; a refused call reaches neither
     the app nor the buckets' balance; a limit of 0 (or :data:`NO_RATE_LIMIT`) turns a bucket off.
-    Safe to call from several server threads at once.
+    Each refusal is passed to ``log`` (if given) as a request-log entry timed by ``clock``. Safe
+    to call from several server threads at once.
     """
 
     def __init__(
@@ -52,10 +59,14 @@ class RateLimitMiddleware:
         *,
         api_key: str,
         monotonic: Callable[[], float] = time.monotonic,
+        log: RequestLogger | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._app = app
-        self._authorization = f"Bearer {api_key}"
+        self._auth = Authenticator(api_key)
         self._monotonic = monotonic
+        self._log = log
+        self._clock = clock or SystemClock()
         self._buckets = DualBucket(
             short_limit=limit.short_limit,
             short_ttl_ms=limit.short_ttl_ms,
@@ -73,16 +84,38 @@ class RateLimitMiddleware:
         message = self._buckets.refusal_message
         request_body = read_request_body(environ)
         if environ.get("PATH_INFO", "") == "/graphql":
-            body = _graphql_refusal(request_body, message)
-            return json_answer(start_response, "200 OK", body)
-        body = {"statusCode": 429, "error": "HttpException", "messages": [message]}
-        return json_answer(start_response, "429 Too Many Requests", body)
+            status, body = 200, _graphql_refusal(request_body, message)
+        else:
+            status, body = 429, {"statusCode": 429, "error": "HttpException", "messages": [message]}
+        if self._log is not None:
+            self._log(log_entry(environ, status, self._clock))
+        return json_answer(start_response, _STATUS_LINES[status], body)
 
     def _spends_token(self, environ: WSGIEnvironment) -> bool:
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         if not is_data_api_call(method, str(environ.get("PATH_INFO", ""))):
             return False
-        return environ.get("HTTP_AUTHORIZATION") == self._authorization
+        try:
+            self._auth.check(environ.get("HTTP_AUTHORIZATION"))
+        except ApiError:
+            return False
+        return True
+
+
+_STATUS_LINES = {200: "200 OK", 429: "429 Too Many Requests"}
+
+
+def log_entry(environ: WSGIEnvironment, status: int, clock: Clock) -> dict[str, Any]:
+    """A request-log entry for an answer a middleware gave by itself (no records touched)."""
+    return {
+        "method": str(environ.get("REQUEST_METHOD", "GET")).upper(),
+        "path": str(environ.get("PATH_INFO", "")),
+        "query": str(environ.get("QUERY_STRING", "")),
+        "status": status,
+        "recordCount": 0,
+        "time": isoformat_z(clock.now()),
+        "durationMs": 0.0,
+    }
 
 
 def read_request_body(environ: WSGIEnvironment) -> bytes:

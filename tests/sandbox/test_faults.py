@@ -9,6 +9,7 @@ turn it into a real drop; see test_faults_sandbox.py). Sleeping is recorded, not
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import threading
 from collections.abc import Iterable, Iterator
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from migrator.clock import FixedClock
 from migrator.errors import SandboxError
 from migrator.sandbox.config import ConnectionDropped, Faults, FaultSettings
 from migrator.sandbox.faults import FaultMiddleware, apply_fault_changes, parse_latency, parse_rate
@@ -298,3 +300,50 @@ def test_apply_fault_changes_keeps_unnamed_knobs():
         latency=(0.1, 0.2), error_rate=0.5, drop_rate=0.0, lost_response_rate=0.125
     )
     assert apply_fault_changes(current, {}) == current
+
+
+def test_with_a_key_the_knobs_answer_only_its_holder():
+    store, settings = StoreApp(), FaultSettings()
+    middleware = FaultMiddleware(store, settings, api_key="k-123")
+    with httpx.Client(transport=httpx.WSGITransport(app=middleware), base_url="http://s") as client:
+        missing = client.put("/_sandbox/faults", json={"error_rate": 1})
+        wrong = client.put(
+            "/_sandbox/faults", json={"error_rate": 1}, headers={"Authorization": "Bearer nope"}
+        )
+        right = client.put(
+            "/_sandbox/faults", json={"error_rate": 1}, headers={"Authorization": "Bearer k-123"}
+        )
+
+    assert (missing.status_code, missing.json()["messages"]) == (
+        403,
+        ["Missing authentication token"],
+    )
+    assert (wrong.status_code, wrong.json()["messages"]) == (401, ["Token invalid."])
+    assert right.status_code == 200
+    assert settings.get() == Faults(error_rate=1.0)
+
+
+def test_each_injected_503_goes_to_the_request_log():
+    entries: list[dict[str, object]] = []
+    settings = FaultSettings()
+    settings.set(Faults(error_rate=1.0))
+    middleware = FaultMiddleware(
+        StoreApp(),
+        settings,
+        log=entries.append,
+        clock=FixedClock(dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)),
+    )
+    with httpx.Client(transport=httpx.WSGITransport(app=middleware), base_url="http://s") as client:
+        client.post("/rest/batch/companies?upsert=true", json=[{"name": "a"}])
+
+    assert entries == [
+        {
+            "method": "POST",
+            "path": "/rest/batch/companies",
+            "query": "upsert=true",
+            "status": 503,
+            "recordCount": 0,
+            "time": "2026-01-02T03:04:05.000Z",
+            "durationMs": 0.0,
+        }
+    ]

@@ -8,6 +8,7 @@ figures come from twenty-api.md §10 and captures 74-76 (copied into tests/data/
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import threading
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from migrator.clock import FixedClock
 from migrator.sandbox.config import NO_RATE_LIMIT, RateLimit
 from migrator.sandbox.ratelimit import RateLimitMiddleware, root_field_names
 from tests.conftest import DATA_DIR
@@ -271,3 +273,48 @@ def test_threads_together_get_exactly_the_bucket(app, clock):
 )
 def test_root_field_names_reads_the_response_keys(query, keys):
     assert root_field_names(query) == keys
+
+
+def test_the_key_is_recognised_as_the_sandbox_recognises_it(app, clock):
+    # The sandbox accepts any case of "Bearer" and surrounding spaces; such calls must pay.
+    with make_client(app, clock, RateLimit(short_limit=0, long_limit=2)) as client:
+        for authorization in (f"bearer {API_KEY}", f"  BEARER {API_KEY} "):
+            client.get("/rest/companies", headers={"Authorization": authorization})
+        assert burst(client, clock, 1, 0.0) == [429]
+
+
+def test_each_refusal_goes_to_the_request_log_with_the_sandbox_entry_shape(app, clock):
+    entries: list[dict[str, object]] = []
+    middleware = RateLimitMiddleware(
+        app,
+        RateLimit(short_limit=0, long_limit=1),
+        api_key=API_KEY,
+        monotonic=clock,
+        log=entries.append,
+        clock=FixedClock(dt.datetime(2026, 11, 22, 15, 22, 37, tzinfo=dt.UTC)),
+    )
+    with httpx.Client(transport=httpx.WSGITransport(app=middleware), base_url="http://s") as client:
+        client.get("/rest/companies?limit=1", headers=AUTH)
+        client.get("/rest/companies?limit=1", headers=AUTH)
+        client.post("/graphql", headers=AUTH, json={"query": "{ people { totalCount } }"})
+
+    assert entries == [
+        {
+            "method": "GET",
+            "path": "/rest/companies",
+            "query": "limit=1",
+            "status": 429,
+            "recordCount": 0,
+            "time": "2026-11-22T15:22:37.000Z",
+            "durationMs": 0.0,
+        },
+        {
+            "method": "POST",
+            "path": "/graphql",
+            "query": "",
+            "status": 200,
+            "recordCount": 0,
+            "time": "2026-11-22T15:22:37.000Z",
+            "durationMs": 0.0,
+        },
+    ]
