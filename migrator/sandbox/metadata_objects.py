@@ -80,6 +80,7 @@ _AUTOMATIC: tuple[tuple[str, str, str, str, str, bool, bool, Any], ...] = (
         _ACTOR_DEFAULT,
     ),
 )
+_SEARCH_EXPRESSION = "to_tsvector('simple', COALESCE(public.unaccent_immutable(\"name\"), ''))"
 #: (relation name on the new object, label, icon, object holding the morph side).
 _MORPH_TARGETS = (
     ("timelineActivities", "Timeline Activities", "IconTimelineEvent", "timelineActivity"),
@@ -135,8 +136,9 @@ def _check(ws: Workspace, body: dict[str, Any]) -> None:
 
 
 def _automatic_fields(
-    ws: Workspace, object_id: str, singular: str, label: str, now: str
+    ws: Workspace, object_id: str, names: tuple[str, str], label: str, now: str
 ) -> list[dict[str, Any]]:
+    singular, plural = names
     workspace_id = ws.schema.objects[0].doc.get("workspaceId") if ws.schema.objects else None
     fields = [
         _field(
@@ -154,6 +156,8 @@ def _automatic_fields(
         )
         for name, kind, lab, desc, icon, system, nullable, default in _AUTOMATIC
     ]
+    search = next(item for item in fields if item["name"] == "searchVector")
+    search["settings"] = {"asExpression": _SEARCH_EXPRESSION, "generatedType": "STORED"}
     for name, lab, icon, holder_name in _MORPH_TARGETS:
         holder = ws.schema.by_singular.get(holder_name)
         if holder is None:
@@ -166,7 +170,7 @@ def _automatic_fields(
             name=name,
             label=lab,
             icon=icon,
-            description=f"{_cap(singular)}s tied to the {holder.doc.get('labelSingular')}",
+            description=f"{_cap(plural)} tied to the {holder.doc.get('labelSingular')}",
             settings={"relationType": "ONE_TO_MANY"},
         )
         morph = _field(
@@ -197,7 +201,9 @@ def create_object(ws: Workspace, body: Any) -> dict[str, Any]:
     object_id = str(uuid.uuid4())
     with ws.store.write() as conn:
         now = ws.now()
-        fields = _automatic_fields(ws, object_id, body["nameSingular"], body["labelSingular"], now)
+        fields = _automatic_fields(
+            ws, object_id, (body["nameSingular"], body["namePlural"]), body["labelSingular"], now
+        )
         doc = {
             "id": object_id,
             "nameSingular": body["nameSingular"],

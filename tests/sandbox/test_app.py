@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import httpx
 
@@ -24,7 +25,7 @@ def test_api_key_names_the_workspace(sandbox: Sandbox) -> None:
     assert payload["jti"]
 
 
-def test_workspace_id_and_key_survive_a_restart(tmp_path) -> None:
+def test_workspace_id_and_key_survive_a_restart(tmp_path: Path) -> None:
     db = tmp_path / "sandbox.db"
     with make_sandbox(SandboxConfig(db_path=db)) as first:
         ids = (first.workspace_id, first.api_key)

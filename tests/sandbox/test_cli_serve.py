@@ -6,13 +6,14 @@ import json
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 
 from tests.conftest import REPO_ROOT
 
 
-def test_serve_prints_url_and_key_and_stops_on_ctrl_c(tmp_path) -> None:
+def test_serve_prints_url_and_key_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     members = tmp_path / "members.json"
     members.write_text(
         json.dumps([{"firstName": "Ada", "lastName": "L", "email": "ADA@x.example"}])
