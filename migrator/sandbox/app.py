@@ -21,6 +21,7 @@ from migrator.clock import Clock, SystemClock, isoformat_z
 from migrator.errors import SandboxError
 from migrator.sandbox import inspect, routes_files, routes_metadata, routes_records, seed, tables
 from migrator.sandbox.config import DEFAULT_API_KEY_NAME, FaultSettings, SandboxConfig
+from migrator.sandbox.faults import FaultMiddleware
 from migrator.sandbox.files import FileStore
 from migrator.sandbox.http import (
     ApiError,
@@ -33,6 +34,7 @@ from migrator.sandbox.http import (
     send,
 )
 from migrator.sandbox.identity import Authenticator, mint_api_key
+from migrator.sandbox.ratelimit import RateLimitMiddleware
 from migrator.sandbox.schema import load_schema
 from migrator.sandbox.store import Store
 from migrator.sandbox.workspace import Workspace
@@ -219,8 +221,14 @@ def make_sandbox(config: SandboxConfig, *, clock: Clock | None = None) -> Sandbo
     fault_settings.set(config.faults)
     app: WsgiApp = core
     # ---- Middleware wrapping: the one place the core app is wrapped (sandbox-faults' edit). ----
-    # RateLimitMiddleware(app, config.rate_limit, api_key=api_key) and
-    # FaultMiddleware(app, fault_settings, seed=config.seed) are applied here, innermost first.
+    # Faults outermost (an injected fault spends no token); both run on ``clock`` and log to core.
+    key, log = api_key, core.log.add
+    app = RateLimitMiddleware(
+        app, config.rate_limit, api_key=key, monotonic=clock.monotonic, log=log, clock=clock
+    )
+    app = FaultMiddleware(
+        app, fault_settings, seed=config.seed, sleep=clock.sleep, api_key=key, log=log, clock=clock
+    )
     # ---- End of middleware wrapping. ----
     return Sandbox(
         core=core,
