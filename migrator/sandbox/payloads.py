@@ -17,9 +17,6 @@ from migrator.sandbox import values
 from migrator.sandbox.http import bad_request
 from migrator.sandbox.schema import FieldMeta, ObjectMeta
 
-#: Composite keys a payload left out are stored as NULL (never a partial object).
-_EMPTY_LISTS = values.LIST_SUBFIELDS
-
 
 @dataclass
 class Payload:
