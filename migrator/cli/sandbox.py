@@ -13,8 +13,10 @@ from typing import Any
 
 import click
 
+from migrator.errors import SandboxError
 from migrator.sandbox.app import make_sandbox
-from migrator.sandbox.config import SandboxConfig
+from migrator.sandbox.config import NO_RATE_LIMIT, Faults, RateLimit, SandboxConfig
+from migrator.sandbox.faults import parse_latency
 from migrator.sandbox.server import make_server
 
 SERVE_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
@@ -43,6 +45,104 @@ SERVE_OPTIONS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
 ]
 
 
+def _latency(ctx: click.Context, param: click.Parameter, value: str) -> tuple[float, float]:
+    try:
+        return parse_latency(value)
+    except SandboxError as error:
+        reason = error.summary.split(": ", 1)[-1]
+        raise click.BadParameter(f"{reason} Use SECONDS or MIN:MAX, 0 <= MIN <= MAX.") from None
+
+
+_PROBABILITY = click.FloatRange(0.0, 1.0)
+_BUCKET = "calls per its TTL, 0 turns it off"
+SERVE_OPTIONS += [
+    click.option(
+        "--rate-limit-short",
+        type=click.IntRange(min=0),
+        default=100,
+        show_default=True,
+        metavar="N",
+        help=f"Twenty's short bucket: {_BUCKET}.",
+    ),
+    click.option(
+        "--rate-limit-short-ttl",
+        type=click.IntRange(min=1),
+        default=1_000,
+        show_default=True,
+        metavar="MS",
+        help="Refill period of the short bucket.",
+    ),
+    click.option(
+        "--rate-limit-long",
+        type=click.IntRange(min=0),
+        default=100,
+        show_default=True,
+        metavar="N",
+        help=f"Twenty's long bucket: {_BUCKET}.",
+    ),
+    click.option(
+        "--rate-limit-long-ttl",
+        type=click.IntRange(min=1),
+        default=60_000,
+        show_default=True,
+        metavar="MS",
+        help="Refill period of the long bucket.",
+    ),
+    click.option("--no-rate-limit", is_flag=True, help="Turn both buckets off."),
+    click.option(
+        "--latency",
+        default="0",
+        callback=_latency,
+        metavar="SECONDS|MIN:MAX",
+        help="Delay before each API request (uniform in MIN..MAX).",
+        show_default=True,
+    ),
+    click.option(
+        "--error-rate",
+        type=_PROBABILITY,
+        default=0.0,
+        metavar="P",
+        help="Share of data writes answered 503 without writing.",
+    ),
+    click.option(
+        "--drop-rate",
+        type=_PROBABILITY,
+        default=0.0,
+        metavar="P",
+        help="Share of data writes whose connection drops before the write.",
+    ),
+    click.option(
+        "--lost-response-rate",
+        type=_PROBABILITY,
+        default=0.0,
+        metavar="P",
+        help="Share of data writes stored, then their connection dropped.",
+    ),
+    click.option("--seed", type=int, default=0, show_default=True, help="Seed of the fault dice."),
+]
+
+
+def _traffic_settings(options: dict[str, Any]) -> dict[str, Any]:
+    """Rate limit, faults and seed from the options (Twenty's limits unless told otherwise)."""
+    limit = RateLimit(
+        short_limit=options.get("rate_limit_short", 100),
+        short_ttl_ms=options.get("rate_limit_short_ttl", 1_000),
+        long_limit=options.get("rate_limit_long", 100),
+        long_ttl_ms=options.get("rate_limit_long_ttl", 60_000),
+    )
+    if options.get("no_rate_limit"):
+        if limit != RateLimit():
+            raise click.UsageError("--no-rate-limit cannot be combined with --rate-limit-* values.")
+        limit = NO_RATE_LIMIT
+    faults = Faults(
+        latency=options.get("latency", (0.0, 0.0)),
+        error_rate=options.get("error_rate", 0.0),
+        drop_rate=options.get("drop_rate", 0.0),
+        lost_response_rate=options.get("lost_response_rate", 0.0),
+    )
+    return {"rate_limit": limit, "faults": faults, "seed": options.get("seed", 0)}
+
+
 def config_from_options(options: dict[str, Any]) -> SandboxConfig:
     """The sandbox configuration the command-line options describe."""
     return SandboxConfig(
@@ -50,6 +150,7 @@ def config_from_options(options: dict[str, Any]) -> SandboxConfig:
         api_key=options.get("api_key"),
         twenty_version=options.get("twenty_version", "2.15"),
         members_file=options.get("members"),
+        **_traffic_settings(options),
     )
 
 

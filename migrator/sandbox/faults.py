@@ -43,10 +43,10 @@ if TYPE_CHECKING:
 FAULTS_PATH = "/_sandbox/faults"
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 RATE_KNOBS = ("error_rate", "drop_rate", "lost_response_rate")
-_FAULT_HINT = (
-    "Give latency as seconds or MIN:MAX (a JSON number or [min, max]) with 0 <= MIN <= MAX, "
-    "and each rate as a probability between 0 and 1."
+_LATENCY_HINT = (
+    "Give latency as SECONDS or MIN:MAX (JSON: a number or [min, max]), 0 <= MIN <= MAX."
 )
+_RATE_HINT = "Give each rate as a probability between 0 and 1."
 
 Outcome = Literal["pass", "error", "drop", "lost"]
 
@@ -117,7 +117,8 @@ def _number(name: str, value: object) -> float:
 
 
 def _invalid(name: str, reason: str) -> SandboxError:
-    return SandboxError(f"Invalid fault setting {name}: {reason}.", hint=_FAULT_HINT)
+    hint = _LATENCY_HINT if name == "latency" else _RATE_HINT
+    return SandboxError(f"Invalid fault setting {name}: {reason}.", hint=hint)
 
 
 @dataclass
