@@ -24,7 +24,8 @@ class SpecModel(FrozenModel):
 
 
 class Shorthand(SpecModel):
-    """A spec model that may also be written as one string, standing for ``{field: string}``."""
+    """A spec model that may also be written as one string, standing for ``{field: string}``
+    (or, for a list field, as a string or a list of strings)."""
 
     shorthand_field: ClassVar[str] = ""
     shorthand_is_list: ClassVar[bool] = False
@@ -34,6 +35,8 @@ class Shorthand(SpecModel):
     def _expand_shorthand(cls, value: Any) -> Any:
         if isinstance(value, str):
             return {cls.shorthand_field: [value] if cls.shorthand_is_list else value}
+        if cls.shorthand_is_list and isinstance(value, list):
+            return {cls.shorthand_field: value}
         return value
 
     @classmethod
@@ -45,7 +48,10 @@ class Shorthand(SpecModel):
         full = dict(resolved)
         for key in list(resolved):
             del resolved[key]
-        resolved["anyOf"] = [{"type": "string", "minLength": 1}, full]
+        forms: list[JsonSchemaValue] = [{"type": "string", "minLength": 1}]
+        if cls.shorthand_is_list:
+            forms.append({"type": "array", "items": {"type": "string"}, "minItems": 1})
+        resolved["anyOf"] = [*forms, full]
         if "description" in full:
             resolved["description"] = full["description"]
         return schema

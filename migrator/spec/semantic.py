@@ -122,8 +122,8 @@ def _check_skip_and_accounting(checker: Checker) -> None:
             continue
         if name in {m.from_ for m in spec.objects.values()}:
             checker.error(f"`{name}` is both mapped and skipped", ("skip", name), key=True)
-    if checker.sources is None:
-        return
+    if checker.sources is None or any(d.is_error for d in checker.found):
+        return  # a completeness lint: only meaningful once the spec is otherwise valid
     for obj in checker.sources.objects:
         if obj.name not in used and obj.name not in spec.skip:
             checker.warning(

@@ -158,7 +158,9 @@ def _message(error: Any, path: PathKey) -> tuple[str, str]:
     if kind in _TYPE_WORDS:
         return f"{subject} must be {_TYPE_WORDS[kind]}", hint
     if kind in ("literal_error", "enum"):
-        return f"{subject} must be one of {ctx.get('expected', '')}", hint
+        expected = str(ctx.get("expected", ""))
+        several = " or " in expected or ", " in expected
+        return f"{subject} must be {'one of ' if several else ''}{expected}", hint
     if kind in ("less_than_equal", "less_than"):
         word = "at most" if kind == "less_than_equal" else "less than"
         return f"{subject} must be {word} {ctx.get('le', ctx.get('lt'))}", hint
