@@ -69,7 +69,9 @@ class SqlDatabase(abc.ABC):
     key_type = "TEXT"
     """The column type of keys, compared byte by byte (replaces ``{key}`` in DDL)."""
     begin_write = "BEGIN"
-    """The statement that opens a write transaction (SQLite: ``BEGIN IMMEDIATE``)."""
+    """The statement that opens a write transaction. It must serialise writers, because a batch
+    reads the serial and writes serial + 1 (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: ``BEGIN``
+    followed by ``pg_advisory_xact_lock`` in an overridden :meth:`_begin`)."""
     begin_read = "BEGIN"
     """The statement that opens a consistent read snapshot."""
 

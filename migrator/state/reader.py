@@ -20,6 +20,7 @@ from migrator.state.model import (
     OwnerQueueEntry,
     QuarantineEntry,
     RecordCount,
+    RecordDigest,
     RecordEntry,
     RecordStatus,
     RunEntry,
@@ -56,6 +57,10 @@ class SqlStateReader:
     def records(self, mapping: str | None = None) -> Iterator[RecordEntry]:
         """Every record (of one mapping), in address order, page by page."""
         return self._pages(sql.PAGE_RECORDS, sql.PAGE_RECORDS_OF_MAPPING, mapping, _record)
+
+    def record_digests(self, mapping: str | None = None) -> Iterator[RecordDigest]:
+        """The compared columns of every record (of one mapping), in address order."""
+        return self._pages(sql.PAGE_DIGESTS, sql.PAGE_DIGESTS_OF_MAPPING, mapping, _digest)
 
     def records_by_source_key(self, source_key: str) -> tuple[RecordEntry, ...]:
         """The records written from one source record (one per mapping that wrote it)."""
@@ -155,3 +160,8 @@ class SqlStateReader:
 _record = rows.record_from_row
 _quarantine = rows.quarantine_from_row
 _hold = rows.hold_from_row
+
+
+def _digest(row: Row) -> RecordDigest:
+    address, key, twenty_id, payload_digest, status = row
+    return RecordDigest(address, key, twenty_id, payload_digest, RecordStatus(status))

@@ -106,6 +106,12 @@ PAGE_RECORDS_OF_MAPPING = (
     f"SELECT {RECORD_COLUMNS} FROM records WHERE mapping = ? AND address > ? "
     "ORDER BY address LIMIT ?"
 )
+DIGEST_COLUMNS = "address, source_key, twenty_id, payload_digest, status"
+PAGE_DIGESTS = f"SELECT {DIGEST_COLUMNS} FROM records WHERE address > ? ORDER BY address LIMIT ?"
+PAGE_DIGESTS_OF_MAPPING = (
+    f"SELECT {DIGEST_COLUMNS} FROM records WHERE mapping = ? AND address > ? "
+    "ORDER BY address LIMIT ?"
+)
 COUNT_RECORDS = (
     "SELECT mapping, status, COUNT(*) FROM records GROUP BY mapping, status "
     "ORDER BY mapping, status"

@@ -12,6 +12,7 @@ from migrator.state import (
     OwnerQueueEntry,
     PhaseCounts,
     RecordCount,
+    RecordDigest,
     RecordStatus,
     RunKind,
     RunStatus,
@@ -113,6 +114,13 @@ def test_reads_by_mapping_source_key_and_counts(store: SqlStateStore) -> None:
         "oplacrm:accounts:1",
         "oplacrm:accounts:2",
     ]
+    digests = list(store.record_digests("companies"))
+    assert digests == [
+        RecordDigest(r.address, r.source_key, r.twenty_id, r.payload_digest, r.status)
+        for r in store.records("companies")
+    ]
+    assert digests[1].status is RecordStatus.MERGED
+    assert len(list(store.record_digests())) == 4
     assert store.record_counts() == (
         RecordCount(mapping="companies", status=RecordStatus.MERGED, count=1),
         RecordCount(mapping="companies", status=RecordStatus.WRITTEN, count=1),
