@@ -70,6 +70,8 @@ class _Handler(WSGIRequestHandler):
 class _Server(socketserver.ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+    # One connection per request (HTTP/1.0): bursts of parallel clients need a deep accept queue.
+    request_queue_size = 512
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         logger.debug("connection error from %s", client_address, exc_info=True)
