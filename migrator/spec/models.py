@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Discriminator as Tagged
-from pydantic import Field, Tag
+from pydantic import Field, Tag, WithJsonSchema
 
 from migrator.spec.base import Shorthand, SpecModel
 from migrator.spec.mapping_models import (
@@ -45,6 +45,24 @@ SPEC_VERSION = 1
 SANDBOX_SCHEME = "sandbox:"
 #: Twenty's batch limit: records per batch create/upsert request (twenty-api.md §3.2).
 MAX_BATCH_SIZE = 200
+
+
+SwitchValue = Annotated[
+    bool,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "boolean"},
+                {
+                    "type": "string",
+                    "pattern": r"^(?:true|false|yes|no|on|off|1|0|\$\{[^}]*\})$",
+                    "description": "a boolean word, or ${VAR:-default} interpolating to one",
+                },
+            ]
+        }
+    ),
+]
+"""A switch's state: true or false, possibly from the environment (``${VAR:-false}``)."""
 
 
 class SourceSpec(SpecModel):
@@ -172,7 +190,7 @@ class MigrationSpec(SpecModel):
     destination: DestinationSpec
     state: StateSpec = Field(default_factory=StateSpec)
     provenance: ProvenanceSpec
-    switches: dict[str, bool] = Field(default_factory=dict)
+    switches: dict[str, SwitchValue] = Field(default_factory=dict)
     """Named on/off choices that schema fields and field mappings depend on (``when``,
     ``unless``): e.g. the joint-opportunity text fallback."""
     owners: OwnersSpec | None = None

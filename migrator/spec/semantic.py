@@ -124,12 +124,13 @@ def _check_skip_and_accounting(checker: Checker) -> None:
             checker.error(f"`{name}` is both mapped and skipped", ("skip", name), key=True)
     if checker.sources is None or any(d.is_error for d in checker.found):
         return  # a completeness lint: only meaningful once the spec is otherwise valid
+    where = ("skip",) if "skip" in checker.document.data else ("objects",)
     for obj in checker.sources.objects:
         if obj.name not in used and obj.name not in spec.skip:
             checker.warning(
                 f"source object `{obj.name}` is neither mapped, read nor skipped: its rows would "
                 "be unaccounted for",
-                ("objects",),
+                where,
                 key=True,
                 hint="map it, or list it under `skip:` with a reason",
             )
