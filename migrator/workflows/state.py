@@ -29,6 +29,13 @@ STATE_DIR = ".migrator"
 STATE_SUFFIX = ".state.db"
 
 
+def state_path_for_spec(spec_path: Path, *, name: str, configured: str | None) -> Path:
+    """Where a spec's state lives: its ``state.path`` (relative to the spec file), else
+    ``.migrator/<name>.state.db`` next to the spec."""
+    relative = configured if configured is not None else f"{STATE_DIR}/{name}{STATE_SUFFIX}"
+    return spec_path.parent / relative
+
+
 def resolve_state_path(explicit: Path | None, *, cwd: Path) -> Path:
     """The state to use: ``explicit``, else the only ``.migrator/*.state.db`` under ``cwd``."""
     if explicit is not None:

@@ -19,6 +19,7 @@ from migrator.errors import MigratorError, StateError, StateLocked, UsageError
 from migrator.state import SchemaKind, SchemaResource
 from migrator.state.show import state_json
 from migrator.state.sqlstore import SqlStateStore
+from migrator.workflows.state import state_path_for_spec
 from tests.unit.state.conftest import StoreFactory, held, merged, quarantined, written
 
 HOLD_LOCK = """
@@ -257,3 +258,13 @@ def test_unlock_force_releases_a_live_holders_lock(
     assert result.exit_code == 0
     assert "Released the lock" in result.output
     assert lock_holder.poll() is None  # the holder itself is untouched
+
+
+def test_a_specs_state_path_is_relative_to_the_spec_file(tmp_path: Path) -> None:
+    spec = tmp_path / "project" / "migration.yaml"
+    assert state_path_for_spec(spec, name="oplacrm-to-twenty", configured=None) == (
+        tmp_path / "project" / ".migrator" / "oplacrm-to-twenty.state.db"
+    )
+    assert state_path_for_spec(spec, name="x", configured="state/prod.db") == (
+        tmp_path / "project" / "state" / "prod.db"
+    )
