@@ -22,10 +22,22 @@ def _run(argv: list[str]) -> int:
     return code
 
 
+MINIMAL_SPEC = """\
+version: 1
+name: demo
+source: {system: oplacrm, bundle: ./data, timezone: Asia/Ho_Chi_Minh, currency: VND}
+destination: {url: "sandbox:sandbox.db"}
+provenance: {created_by: Demo import}
+
+"""
+
+
 def test_valid_spec_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "ok.yaml").write_text("name: demo\n", encoding="utf-8")
+    (tmp_path / "ok.yaml").write_text(MINIMAL_SPEC, encoding="utf-8")
     assert _run(["validate", "ok.yaml"]) == 0
-    assert capsys.readouterr().out == "ok.yaml: valid (no problems found)\n"
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].startswith("ok.yaml: valid (")
+    assert all(": warning: " in line for line in out[:-1])
 
 
 def test_user_error_prints_summary_detail_and_next_step_then_exits_1(
