@@ -96,12 +96,3 @@ class Checker:
         """Check every ``{path}`` placeholder of a template against the source object."""
         for placeholder in PLACEHOLDER.findall(template):
             self.check_source_path(object_name, placeholder.strip(), where)
-
-    def identity_of(self, mapping_name: str) -> str | None:
-        """The identity path of a mapping's rows (its ``identity`` or the primary key)."""
-        mapping = self.spec.objects.get(mapping_name)
-        if mapping is not None and mapping.identity:
-            return mapping.identity
-        source = self.spec.source_object_of(mapping_name)
-        obj = self.source_object(source) if source else None
-        return obj.primary_key if obj is not None else None

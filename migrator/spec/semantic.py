@@ -25,6 +25,7 @@ from migrator.spec.semantic_mappings import check_mappings
 from migrator.spec.semantic_refs import check_reference_cycles
 from migrator.spec.semantic_schema import check_schema, invalid_name_message
 from migrator.spec.target_model import build_target_model
+from migrator.spec.walk import source_objects_read
 
 _HTTP_URL = re.compile(r"^https?://[^\s/@:]+(?::\d+)?(?:/[^\s]*)?$")
 _CREDENTIALS = re.compile(r"^https?://[^/\s]*@")
@@ -104,19 +105,9 @@ def _check_owners(checker: Checker) -> None:
         checker.check_source_path(owners.from_, owners.email, ("owners", "email"))
 
 
-def _used_source_objects(spec: MigrationSpec) -> set[str]:
-    used = {mapping.from_ for mapping in spec.objects.values()}
-    if spec.owners is not None:
-        used.add(spec.owners.from_)
-    text = spec.model_dump_json(by_alias=True)
-    # aggregates and lookups name the objects they read under "from" inside nested values
-    used.update(re.findall(r'"(?:aggregate|lookup)":\{"from":"([^"]+)"', text))
-    return used
-
-
 def _check_skip_and_accounting(checker: Checker) -> None:
     spec = checker.spec
-    used = _used_source_objects(spec)
+    used = source_objects_read(spec)
     for name in spec.skip:
         if not checker.check_source_object(name, ("skip", name), key=True):
             continue

@@ -181,23 +181,23 @@ def _check_switched(
 
 
 def _check_match(checker: Checker, name: str, mapping: Mapping, path: PathKey) -> None:
+    raw_rules = checker.document.data["objects"][name].get("match", [])
     for index, rule in enumerate(mapping.match):
+        raw = raw_rules[index] if index < len(raw_rules) else None
         for position, field_path in enumerate(rule.fields):
             head = field_path.split(".", 1)[0]
-            if head not in mapping.fields:
-                checker.error(
-                    f"match field `{head}` is not mapped by `{name}`: there is no value to compare",
-                    (*path, "match", index, "fields", position)
-                    if len(rule.fields) > 1 or not _is_bare(checker, path, index)
-                    else (*path, "match", index),
-                )
-
-
-def _is_bare(checker: Checker, path: PathKey, index: int) -> bool:
-    data = checker.document.data
-    for part in (*path, "match", index):
-        data = data[part]
-    return isinstance(data, str)
+            if head in mapping.fields:
+                continue
+            if isinstance(raw, list):
+                where: PathKey = (*path, "match", index, position)
+            elif isinstance(raw, dict):
+                where = (*path, "match", index, "fields", position)
+            else:
+                where = (*path, "match", index)
+            checker.error(
+                f"match field `{head}` is not mapped by `{name}`: there is no value to compare",
+                where,
+            )
 
 
 def _check_targets(

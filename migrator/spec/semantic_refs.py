@@ -9,12 +9,12 @@ names the cycle. This is a small depth-first search on purpose: the dependency g
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from migrator.spec.checker import Checker
 from migrator.spec.loader import PathKey
-from migrator.spec.models import ChildMapping, Mapping, ValueSpec
+from migrator.spec.models import MigrationSpec
+from migrator.spec.walk import iter_values
 
 
 @dataclass(frozen=True)
@@ -27,32 +27,13 @@ class RefEdge:
     """Where the ``ref`` is written in the spec."""
 
 
-def _values(raw: object, path: PathKey) -> Iterator[tuple[ValueSpec, PathKey]]:
-    if isinstance(raw, ValueSpec):
-        yield raw, path
-    elif isinstance(raw, dict):
-        for key, part in raw.items():
-            if isinstance(part, ValueSpec):
-                yield part, (*path, key)
-
-
-def first_pass_edges(spec_objects: dict[str, Mapping]) -> list[RefEdge]:
+def first_pass_edges(spec: MigrationSpec) -> list[RefEdge]:
     """Every ref that must be satisfied when its record is written, in spec order."""
-    edges: list[RefEdge] = []
-    for name, mapping in spec_objects.items():
-        bodies: list[tuple[str, Mapping | ChildMapping, PathKey]] = [
-            (name, mapping, ("objects", name))
-        ]
-        bodies.extend(
-            (child_name, child, ("objects", name, "children", child_name))
-            for child_name, child in mapping.children.items()
-        )
-        for owner, body, base in bodies:
-            for field_name, raw in body.fields.items():
-                for value, path in _values(raw, (*base, "fields", field_name)):
-                    if value.ref and value.ref != owner and not value.deferred:
-                        edges.append(RefEdge(owner, value.ref, (*path, "ref")))
-    return edges
+    return [
+        RefEdge(site.mapping, site.value.ref, (*site.path, "ref"))
+        for site in iter_values(spec)
+        if site.value.ref and site.value.ref != site.mapping and not site.value.deferred
+    ]
 
 
 def find_cycles(edges: list[RefEdge]) -> list[list[RefEdge]]:
@@ -90,7 +71,7 @@ def find_cycles(edges: list[RefEdge]) -> list[list[RefEdge]]:
 def check_reference_cycles(checker: Checker) -> None:
     """Report each unbreakable cycle once, at the first ref of its first mapping."""
     known = checker.spec.all_mappings()
-    edges = [e for e in first_pass_edges(checker.spec.objects) if e.target in known]
+    edges = [e for e in first_pass_edges(checker.spec) if e.target in known]
     for cycle in find_cycles(edges):
         names = " → ".join([*(edge.source for edge in cycle), cycle[0].source])
         checker.error(

@@ -240,7 +240,8 @@ def _check_relation(
         checker.error(f"`inverse_label` gives an invalid field name `{inverse}`: {problem}", where)
         return
     clash = target.fields.get(inverse)
-    if clash is not None and clash.target != object_name:
+    is_own_inverse = clash is not None and clash.origin == "auto" and clash.target == object_name
+    if clash is not None and not is_own_inverse:
         checker.error(
             f"`inverse_label` makes Twenty create `{spec.to}.{inverse}`, which already exists",
             where,

@@ -283,7 +283,9 @@ def _check_relation_fit(
         checker.error("relations to workspace members are filled with `owner:`, not `ref:`", where)
         return
     ref_to = checker.spec.all_mappings().get(value.ref or "")
-    if ref_to is not None and target.target is not None and ref_to.to != target.target:
+    if ref_to is None or checker.model.get(ref_to.to) is None:
+        return  # reported where the mapping or its object is unknown
+    if target.target is not None and ref_to.to != target.target:
         checker.error(
             f"`{obj}.{target.name}` points at `{target.target}`, but mapping `{value.ref}` "
             f"writes `{ref_to.to}`",

@@ -17,6 +17,7 @@ from migrator.catalogue import (
     FieldType,
     StandardField,
     standard_object,
+    standard_object_details,
     standard_objects,
 )
 from migrator.spec.models import MigrationSpec
@@ -46,8 +47,8 @@ class TargetField:
     relation_type: str | None = None
     """``MANY_TO_ONE`` or ``ONE_TO_MANY`` for relations."""
     target: str | None = None
-    """The object a MANY_TO_ONE relation points at, when known (the catalogue does not record
-    the targets of standard relations)."""
+    """The object a relation points at (for a ONE_TO_MANY side, the object holding the
+    MANY_TO_ONE field), when the catalogue or the spec says."""
     options: tuple[str, ...] = ()
     is_system: bool = False
     join_column: str | None = None
@@ -113,12 +114,21 @@ class TargetModel:
         return None
 
 
-def _standard_field(item: StandardField) -> TargetField:
+def _relation_target(object_name: str, field_name: str) -> str | None:
+    """The object a standard relation points at, from the catalogue's metadata details."""
+    details = standard_object_details().get(object_name, {})
+    relation = details.get("fields", {}).get(field_name, {}).get("relation")
+    target = relation.get("targetObject") if isinstance(relation, dict) else None
+    return target if isinstance(target, str) else None
+
+
+def _standard_field(object_name: str, item: StandardField) -> TargetField:
     return TargetField(
         name=item.name,
         type=item.type,
         origin="standard",
         relation_type=item.relation_type,
+        target=_relation_target(object_name, item.name) if item.relation_type else None,
         options=item.options,
         is_system=item.is_system,
         join_column=item.join_column,
@@ -131,7 +141,7 @@ def _custom_object_base(name: str, plural: str) -> TargetObject:
     if company is not None:
         for item in company.fields:
             if item.is_system:
-                obj.add(_standard_field(item))
+                obj.add(_standard_field("company", item))
     obj.add(TargetField(name="name", type=FieldType.TEXT, origin="auto"))
     for list_name in CUSTOM_OBJECT_LISTS:
         obj.add(TargetField(list_name, FieldType.RELATION, "auto", relation_type="ONE_TO_MANY"))
@@ -149,7 +159,7 @@ def build_target_model(spec: MigrationSpec) -> TargetModel:
     for std in standard_objects():
         obj = TargetObject(std.name_singular, std.name_plural, is_custom=False)
         for item in std.fields:
-            obj.add(_standard_field(item))
+            obj.add(_standard_field(std.name_singular, item))
         model.objects[obj.name] = obj
     for name, section in spec.schema_.items():
         if section.create is not None and name not in model.objects:
@@ -233,18 +243,6 @@ def _add_morph_targets(spec: MigrationSpec, model: TargetModel) -> None:
                         target=name,
                         join_column=morph_field_name(name) + "Id",
                     )
-                )
-        for item in list(holder.fields.values()):
-            if item.type is FieldType.MORPH_RELATION and item.target is None:
-                target = item.name.removeprefix("target")
-                singular = target[:1].lower() + target[1:]
-                holder.fields[item.name] = TargetField(
-                    item.name,
-                    item.type,
-                    item.origin,
-                    relation_type=item.relation_type,
-                    target=singular,
-                    join_column=item.join_column,
                 )
 
 
