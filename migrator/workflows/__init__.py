@@ -7,6 +7,7 @@ to render. They raise :class:`~migrator.errors.MigratorError` subclasses for exp
 
 from __future__ import annotations
 
+from migrator.workflows.graph import graph
 from migrator.workflows.state import (
     list_state,
     remove_from_state,
@@ -19,6 +20,7 @@ from migrator.workflows.validate import ValidationResult, validate
 
 __all__ = [
     "ValidationResult",
+    "graph",
     "list_state",
     "remove_from_state",
     "show_state",
