@@ -9,11 +9,11 @@ changed. Names are Twenty's (camelCase); the guides' names (``opla_healthscore__
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
-from migrator.catalogue import FieldType
+from migrator.catalogue import CREATABLE_FIELD_TYPES, FieldType
 from migrator.spec.base import SpecModel
 from migrator.spec.values import Scalar
 
@@ -54,7 +54,18 @@ class FieldSpec(SpecModel):
     Twenty also creates the ONE_TO_MANY side on ``to``, named from ``inverse_label``).
     """
 
-    type: FieldType
+    type: Annotated[
+        FieldType,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "enum": sorted(t.value for t in CREATABLE_FIELD_TYPES),
+                "description": "A field type Twenty's metadata API can create.",
+            }
+        ),
+    ]
+    """Any type the metadata API creates; others (NUMERIC, POSITION …) are refused with the
+    reason."""
     label: str = Field(min_length=1)
     description: str | None = None
     icon: str | None = None

@@ -127,7 +127,8 @@ class ValueSpec(SpecModel):
     records exist; any other reference is written with the record, so its target is written
     first.
 
-    ``map`` translates the (transformed) value by its text: a key ``"7"`` matches the integer 7.
+    ``map`` translates the (transformed) value by its text: a key ``"7"`` matches the integer 7;
+    a list (tags, a multi-select) is translated element by element.
     A value map must say what happens to a value it does not list: ``default: <value>`` writes
     that value, ``default: error`` quarantines the record with the reason "unmapped value".
     """

@@ -41,3 +41,11 @@ def test_schema_uses_yaml_spellings_and_documents_keys() -> None:
         "environment variable"
         in (schema["$defs"]["DestinationSpec"]["properties"]["api_key_env"]["description"])
     )
+
+
+def test_editors_are_offered_only_field_types_twenty_can_create() -> None:
+    from migrator.catalogue import CREATABLE_FIELD_TYPES
+
+    offered = build_json_schema()["$defs"]["FieldSpec"]["properties"]["type"]["enum"]
+    assert offered == sorted(t.value for t in CREATABLE_FIELD_TYPES)
+    assert "NUMERIC" not in offered
