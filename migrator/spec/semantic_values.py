@@ -178,9 +178,8 @@ def _check_aggregate(checker: Checker, site: Site, value: ValueSpec) -> None:
     checker.check_source_path(agg.from_, agg.by, (*where, "by"))
     if agg.key is not None:
         checker.check_source_path(site.source, agg.key, (*where, "key"))
-    for path_text in (agg.order_by, agg.value):
+    for key, path_text in (("order_by", agg.order_by), ("value", agg.value)):
         if path_text is not None:
-            key = "order_by" if path_text is agg.order_by else "value"
             checker.check_source_path(agg.from_, path_text, (*where, key))
     for condition in agg.where:
         checker.check_source_path(agg.from_, condition, (*where, "where", condition))
