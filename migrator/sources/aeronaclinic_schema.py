@@ -167,7 +167,11 @@ PATIENTS = _obj(
         fld("recallExempt", T.BOOL),
         fld("householdGroupId", T.INT),
         fld("nextOfKin", T.OBJECT, subfields=subs("name", "relationship", "phone")),
-        fld("marketingConsent", T.OBJECT, subfields=subs("sms", "email", "post")),
+        fld(
+            "marketingConsent",
+            T.OBJECT,
+            subfields=tuple(fld(n, T.BOOL) for n in ("sms", "email", "post")),
+        ),
         enum_("status", "ACTIVE", "INACTIVE", "ARCHIVED", "DECEASED", "MERGED"),
         _ref("mergedIntoPatientId", "patients"),
         fld("createdAt", T.DATETIME),

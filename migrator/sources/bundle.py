@@ -18,7 +18,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from migrator.errors import SourceError
-from migrator.sources.coerce import Coercer
+from migrator.sources.coerce import Coercer, decode_csv_extras
 from migrator.sources.custom_fields import CustomFieldResolver, Definition, definition_from
 from migrator.sources.lines import iter_csv, iter_jsonl
 from migrator.sources.manifest import SUPPORTED_MAJOR, Manifest, read_manifest
@@ -99,7 +99,10 @@ class Bundle:
         entry = self.manifest.file_for(object_name, csv=use_csv)
         if entry is None:
             return iter(())
-        rows = (iter_csv if use_csv else iter_jsonl)(self.root / entry.name, entry.name)
+        if use_csv:
+            rows = _csv_rows(iter_csv(self.root / entry.name, entry.name), obj.field_names)
+        else:
+            rows = iter_jsonl(self.root / entry.name, entry.name)
         return self._records(obj, rows, Coercer(obj, self.tz, from_csv=use_csv))
 
     def attachment_path(self, relative_path: str) -> Path:
@@ -130,9 +133,8 @@ class Bundle:
                 shaper(data)
             fields, raw, issues = coercer.coerce(data)
             if resolver is not None and isinstance(fields.get("custom_field_values"), list):
-                custom, items, more = resolver.resolve(fields["custom_field_values"])
+                custom, more = resolver.resolve(fields["custom_field_values"])
                 fields["custom_fields"] = custom
-                fields["custom_field_values"] = items
                 issues.extend(("custom_field_values", i) for i in more)
             if statuses is not None and fields.get("statusCode") is None:
                 code = statuses.get(fields.get("appointmentStatusId"))  # type: ignore[arg-type]
@@ -194,6 +196,14 @@ class Bundle:
                     table[int(str(ident))] = code
             self._status_codes = table
         return self._status_codes
+
+
+def _csv_rows(
+    rows: Iterator[tuple[int, dict[str, Any]]], declared: frozenset[str]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    for line, data in rows:
+        decode_csv_extras(data, declared)
+        yield line, data
 
 
 def open_bundle(system: str, path: Path, *, timezone: str | None = None) -> Bundle:

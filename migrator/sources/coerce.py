@@ -22,6 +22,7 @@ from migrator.sources.schema_types import SourceField, SourceObject, SourceType
 from migrator.validate.findings import Issue, Severity, fix, warn
 
 Converted = tuple[Any, Issue | None]
+_UNKNOWN = type("_Unknown", (), {})
 Converter = Callable[[Any], Converted]
 
 _TRUE = frozenset({"true", "1", "yes", "y"})
@@ -68,33 +69,38 @@ class Coercer:
         self.object = obj
         self.tz = tz
         self.from_csv = from_csv
-        self._slots = {f.name: self._slot(f) for f in obj.fields}
+        slots = {f.name: self._slot(f) for f in obj.fields}
+        self._fast: dict[str, type | None] = {name: slot.fast for name, slot in slots.items()}
+        self._convert: dict[str, Converter] = {name: s.convert for name, s in slots.items()}
 
     def coerce(self, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
         """Split ``data`` into typed declared fields and raw leftovers.
 
-        Returns ``(fields, raw, issues)`` where ``issues`` is a list of ``(field_name, Issue)``.
+        ``data`` is consumed: it becomes the returned ``fields`` dict (no copy per record).
+        Returns ``(fields, raw, issues)`` where ``issues`` lists ``(field_name, Issue)``.
         """
-        fields: dict[str, Any] = {}
         raw: dict[str, Any] = {}
         issues: list[Any] = []
-        slots = self._slots
-        for key, value in data.items():
-            slot = slots.get(key)
-            if slot is None:
-                raw[key] = value
+        get = self._fast.get
+        pending = [
+            (key, value)
+            for key, value in data.items()
+            if type(value) is not get(key, _UNKNOWN)
+            and (value is not None or get(key, _UNKNOWN) is _UNKNOWN)
+        ]
+        for key, value in pending:
+            convert = self._convert.get(key)
+            if convert is None:
+                raw[key] = data.pop(key)
                 continue
-            if value is None or type(value) is slot.fast:
-                fields[key] = value
-                continue
-            new, problem = slot.convert(value)
-            fields[key] = new
+            new, problem = convert(value)
+            data[key] = new
             if problem is not None:
                 if problem.severity is not Severity.FIX:
                     raw[key] = value
                 if problem is not FIX_FROM_STRING or not self.from_csv:
                     issues.append((key, problem))
-        return fields, raw, issues
+        return data, raw, issues
 
     # -- compilation ---------------------------------------------------------------------------
 
@@ -110,7 +116,7 @@ class Coercer:
             SourceType.DATETIME: (None, self._to_datetime(f)),
             SourceType.UUID: (None, self._to_uuid(f)),
             SourceType.LIST: (list, self._to_list(f)),
-            SourceType.OBJECT: (dict, self._to_object(f)),
+            SourceType.OBJECT: (self._object_fast(f), self._to_object(f)),
         }
         fast, convert = table[t]
         return _Slot(field=f, fast=fast, convert=convert)
@@ -236,10 +242,17 @@ class Coercer:
 
         return convert
 
+    def _object_fast(self, f: SourceField) -> type | None:
+        typed = any(part.type is not SourceType.STRING for part in f.subfields)
+        return None if self.from_csv and typed else dict
+
     def _to_object(self, f: SourceField) -> Converter:
         from_csv = self.from_csv
+        parts = {p.name: p for p in f.subfields if p.type is not SourceType.STRING}
 
         def convert(value: Any) -> Converted:
+            if from_csv and isinstance(value, dict):
+                return _typed_parts(value, parts), None
             if from_csv and isinstance(value, str) and value.strip().startswith("{"):
                 try:
                     decoded = json.loads(value)
@@ -250,3 +263,30 @@ class Coercer:
             return None, _bad(f, "object")
 
         return convert
+
+
+def _typed_parts(value: dict[str, Any], parts: dict[str, SourceField]) -> dict[str, Any]:
+    """A CSV-unflattened object with its typed parts (booleans, integers) converted back."""
+    out = dict(value)
+    for name, part in parts.items():
+        cell = out.get(name)
+        if not isinstance(cell, str):
+            continue
+        text = cell.strip().lower()
+        if part.type is SourceType.BOOL and text in ("true", "false"):
+            out[name] = text == "true"
+        elif part.type is SourceType.INT and text.lstrip("-").isdigit():
+            out[name] = int(text)
+    return out
+
+
+def decode_csv_extras(data: dict[str, Any], declared: frozenset[str]) -> None:
+    """Undo the CSV mirror's JSON encoding of list and object cells of undeclared keys (the
+    real API's nested shapes), so shapers see the same values as from JSON Lines."""
+    for key, value in data.items():
+        if key in declared or not isinstance(value, str) or value[:1] not in ("[", "{"):
+            continue
+        try:
+            data[key] = json.loads(value)
+        except ValueError:
+            continue

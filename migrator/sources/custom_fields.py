@@ -5,7 +5,8 @@ Values arrive in two shapes (sources.md §2.2, §5.1): the proposed
 ``{custom_field: {name, master_data_custom_fields: [{id, value}]}, value}``. For SELECT and
 MULTI_SELECT fields ``value`` holds option id(s); the resolver turns them into the option labels
 using the bundle's ``custom_field_definitions`` or, failing that, the options embedded in the
-value. The result is ``custom_fields``: ``{key: resolved value}``, plus normalised items.
+value. The result is ``custom_fields``: ``{key: resolved value}``; ``custom_field_values`` stays
+as exported.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def definition_from(data: Mapping[str, Any]) -> Definition | None:
     options: dict[str, str] = {}
     raw_options = data.get("options", data.get("master_data_custom_fields"))
     for option in raw_options if isinstance(raw_options, list) else ():
-        if isinstance(option, Mapping) and option.get("id") is not None:
+        if isinstance(option, dict) and option.get("id") is not None:
             options[str(option["id"])] = str(option.get("value", ""))
     label = name if isinstance(name, str) else str(ident)
     key = data.get("key")
@@ -81,13 +82,12 @@ class CustomFieldResolver:
         self.by_id = {d.id: d for d in definitions if d.id}
         self.tz = tz
 
-    def resolve(self, items: list[Any]) -> tuple[dict[str, Any], list[dict[str, Any]], list[Issue]]:
-        """``(custom_fields, normalised_items, issues)`` for one record's value list."""
+    def resolve(self, items: list[Any]) -> tuple[dict[str, Any], list[Issue]]:
+        """``(custom_fields, issues)`` for one record's value list: key -> resolved value."""
         resolved: dict[str, Any] = {}
-        normalised: list[dict[str, Any]] = []
         issues: list[Issue] = []
         for item in items:
-            if not isinstance(item, Mapping):
+            if not isinstance(item, dict):
                 issues.append(WARN_BAD_VALUE)
                 continue
             definition = self._definition(item)
@@ -103,27 +103,20 @@ class CustomFieldResolver:
             if definition.key in resolved:
                 issues.append(WARN_DUPLICATE_KEY)
             resolved[definition.key] = value
-            normalised.append(
-                {
-                    "custom_field_id": definition.id,
-                    "key": definition.key,
-                    "name": definition.name,
-                    "data_type": definition.data_type,
-                    "value": item.get("value"),
-                    "value_label": value,
-                }
-            )
-        return resolved, normalised, issues
+        return resolved, issues
 
     def _definition(self, item: Mapping[str, Any]) -> Definition | None:
         ident = item.get("custom_field_id")
+        if ident is not None:
+            known = self.by_id.get(ident if isinstance(ident, str) else str(ident))
+            if known is not None:
+                return known
         embedded = item.get("custom_field")
-        if ident is None and isinstance(embedded, Mapping):
-            ident = embedded.get("id")
-        known = self.by_id.get(str(ident)) if ident is not None else None
-        if known is not None:
-            return known
-        if isinstance(embedded, Mapping):
+        if ident is None and isinstance(embedded, dict) and embedded.get("id") is not None:
+            known = self.by_id.get(str(embedded["id"]))
+            if known is not None:
+                return known
+        if isinstance(embedded, dict):
             return definition_from(embedded)
         return None
 
@@ -132,7 +125,7 @@ class CustomFieldResolver:
         if value is None:
             return None, None
         if d.data_type == "SELECT":
-            label = d.options.get(str(value))
+            label = d.options.get(value if isinstance(value, str) else str(value))
             if label is not None:
                 return label, None
             fallback = item.get("value_label")

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from migrator.errors import SourceError
 
 CHUNK_SIZE = 1 << 20
@@ -30,6 +32,20 @@ def corrupt(display: str, line: int, problem: str) -> SourceError:
 def decode_json_line(data: bytes, display: str, line: int, *, last: bool) -> dict[str, Any] | None:
     """Decode one JSON Lines line; None for a blank line. Raises on anything else."""
     try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        value = _slow_decode(data, display, line, last=last)
+        if value is None:
+            return None
+    if not isinstance(value, dict):
+        raise corrupt(display, line, "a JSON Lines record must be a JSON object")
+    return value
+
+
+def _slow_decode(data: bytes, display: str, line: int, *, last: bool) -> Any:
+    """The error path: tell bad UTF-8, blank lines and broken JSON apart (and accept what only
+    the standard library reads, such as integers beyond 64 bits)."""
+    try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise corrupt(
@@ -38,13 +54,10 @@ def decode_json_line(data: bytes, display: str, line: int, *, last: bool) -> dic
     if not text.strip():
         return None
     try:
-        value = json.loads(text)
+        return json.loads(text)
     except ValueError:
         problem = "truncated JSON line" if last else "not a valid JSON object"
         raise corrupt(display, line, problem) from None
-    if not isinstance(value, dict):
-        raise corrupt(display, line, "a JSON Lines record must be a JSON object")
-    return value
 
 
 def iter_jsonl(path: Path, display: str) -> Iterator[tuple[int, dict[str, Any]]]:

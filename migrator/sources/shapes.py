@@ -34,7 +34,7 @@ def _get(node: Any, *path: str | int) -> Any:
                 return None
             node = node[step]
         else:
-            if not isinstance(node, Mapping):
+            if not isinstance(node, dict):
                 return None
             node = node.get(step)
     return node
@@ -50,7 +50,7 @@ def _stage_type(data: Mapping[str, Any], stage: Any) -> Any:
     if isinstance(explicit, str):
         return explicit.upper()
     status = data.get("opportunity_status")
-    if isinstance(status, Mapping):
+    if isinstance(status, dict):
         status = status.get("code") or status.get("name")
     if isinstance(status, str):
         return _STATUS_TO_TYPE.get(status.strip().lower())
@@ -69,7 +69,7 @@ def shape_opportunity(data: dict[str, Any]) -> None:
         data, "sale_process_id", _get(process, "id") if isinstance(process, dict) else None
     )
     nested = data.get("opportunity_process_stage")
-    if isinstance(nested, Mapping):
+    if isinstance(nested, dict):
         stage = nested.get("opportunity_stage")
         _set_missing(data, "stage_name", _get(stage, "name"))
         _set_missing(data, "sale_process_stage", _get(stage, "code"))
