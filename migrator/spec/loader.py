@@ -220,9 +220,10 @@ class _Converter:
         for key, value in node.items():
             key_text = _key_text(key)
             child = (*path, key_text)
-            kline, kcol = node.lc.key(key)
+            owner = _owner_of(node, key)
+            kline, kcol = owner.lc.key(key)
             self.keys[child] = Position(kline + 1, kcol + 1)
-            vline, vcol = node.lc.value(key)
+            vline, vcol = owner.lc.value(key)
             result[key_text] = self.convert(value, child, Position(vline + 1, vcol + 1))
         return result
 
@@ -284,6 +285,18 @@ class _Converter:
             return ""
 
         return _INTERPOLATION.sub(replace, text)
+
+
+def _owner_of(node: CommentedMap, key: Any) -> CommentedMap:
+    """The mapping that spells ``key`` out: ``node`` itself, or the one a ``<<:`` merge brought
+    it from (merged keys carry their positions in the anchored mapping)."""
+    if key in node.lc.data:
+        return node
+    for item in getattr(node, "merge", ()):
+        merged = item[1] if isinstance(item, tuple) else item  # (index, map) in older ruamel
+        if isinstance(merged, CommentedMap) and key in merged:
+            return _owner_of(merged, key)
+    return node
 
 
 def _key_text(key: Any) -> str:

@@ -185,3 +185,14 @@ def test_validate_cli_prints_the_diagnostic_and_exits_1_without_traceback(
         "dupes.yaml: invalid (1 error)",
     ]
     assert "Traceback" not in out + err
+
+
+def test_load_yaml_resolves_merge_keys_with_positions_in_the_anchored_mapping(
+    tmp_path: Path,
+) -> None:
+    path = _write(tmp_path, "merge.yaml", "base: &b\n  x: 1\n  y: 2\nchild:\n  <<: *b\n  z: 3\n")
+    document = load_yaml(path, environ={}, display_path="merge.yaml")
+    assert document.data["child"] == {"z": 3, "x": 1, "y": 2}
+    merged = document.position_of(("child", "x"))
+    own = document.position_of(("child", "z"))
+    assert (merged.line, merged.column, own.line, own.column) == (2, 6, 6, 6)
