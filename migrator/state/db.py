@@ -149,6 +149,23 @@ class SqlDatabase(abc.ABC):
     def table_names(self) -> set[str]:
         """The names of the tables that exist (lower-case)."""
 
+    # --- the lock holder's mark (a server can tell whether the holder is still alive) --------
+    def claim_holder_mark(self) -> bool:
+        """Mark this connection as the lock holder for as long as it lives.
+
+        Returns False when another live connection bears the mark. A backend that cannot mark
+        connections (a file) always returns True; its lock is the lock row alone.
+        """
+        return True
+
+    def release_holder_mark(self) -> None:  # noqa: B027 - a no-op unless a server marks
+        """Drop this connection's holder mark (no-op when it bears none)."""
+
+    def holder_connected(self) -> bool | None:
+        """Whether some live connection bears the holder mark; None when the backend cannot
+        tell (then only the holder's host and process id say whether it is gone)."""
+        return None
+
     def close(self) -> None:
         """Close the cursor and the connection."""
         with self._mutex:

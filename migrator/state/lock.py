@@ -82,16 +82,40 @@ def locked_error(info: LockInfo, *, location: str) -> StateLocked:
     )
 
 
-def check_breakable(info: LockInfo, *, location: str, force: bool) -> None:
+def unrecorded_holder_error(*, location: str) -> StateLocked:
+    """The error an acquirer gets when no lock row is left but the holder is still connected
+    (its row was removed by ``state unlock --force`` while it ran)."""
+    return StateLocked(
+        "state is locked by a connected process whose lock record was removed",
+        detail=(
+            f"A process that took the lock on {location} is still connected to the state "
+            "database; its lock record was removed with `state unlock --force` while it ran."
+        ),
+        hint="wait for that process to end (its connection closes with it), then retry",
+    )
+
+
+def check_breakable(
+    info: LockInfo, *, location: str, force: bool, holder_connected: bool | None = None
+) -> None:
     """Raise :class:`StateLocked` unless the lock's holder is provably gone (or ``force``).
 
-    Provably gone means: the lock was taken on this host and its process no longer runs. A lock
-    from another host cannot be checked and needs ``force``.
+    Provably gone means: the state's server says the holder's connection is closed
+    (``holder_connected`` is False), or, for a backend that cannot tell (None), the lock was
+    taken on this host and its process no longer runs. A lock from another host of a file
+    state cannot be checked and needs ``force``.
     """
     if force:
         return
     here = socket.gethostname()
-    if info.host != here:
+    if holder_connected is not None:
+        if not holder_connected:
+            return
+        reason = (
+            f"its holder (process {info.pid} on host {info.host}) is still connected to the "
+            "state database"
+        )
+    elif info.host != here:
         reason = f"it was taken on host {info.host}, so this host cannot check its process"
     elif is_process_running(info.pid):
         reason = f"its process {info.pid} is still running on this host"

@@ -41,6 +41,11 @@ class SqlStateReader:
         self._db = db
         self.location = location
 
+    @property
+    def database(self) -> SqlDatabase:
+        """The tables behind this state, for whole-state copies (``state migrate``) only."""
+        return self._db
+
     def meta(self) -> StateMeta:
         """Format version, writer, lineage, serial, migration and destination."""
         return rows.meta_from_rows(self._db.fetch_all(sql.SELECT_META))

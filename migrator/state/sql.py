@@ -215,3 +215,34 @@ LOCK_COLUMNS = "lock_id, who, pid, host, operation, since"
 SELECT_LOCK = f"SELECT {LOCK_COLUMNS} FROM lock WHERE name = 'state'"
 INSERT_LOCK = f"INSERT INTO lock (name, {LOCK_COLUMNS}) VALUES ('state', ?, ?, ?, ?, ?, ?)"
 DELETE_LOCK = "DELETE FROM lock WHERE name = 'state' AND lock_id = ?"
+
+# --- whole-state copy (``state migrate``) -----------------------------------------------------
+#: The content tables in copy order, each with its columns (the key first, when it has a single
+#: key column to page by; ``None`` for small tables read at once). ``meta`` is copied by upsert.
+COPIED_TABLES: tuple[tuple[str, str, str | None], ...] = (
+    ("schema_resources", SCHEMA_COLUMNS, "address"),
+    ("records", RECORD_COLUMNS, "address"),
+    ("cursors", CURSOR_COLUMNS, "stream"),
+    ("runs", RUN_COLUMNS, "run_id"),
+    ("run_phases", f"run_id, position, {PHASE_COLUMNS}", None),
+    ("quarantine", QUARANTINE_COLUMNS, "address"),
+    ("holds", HOLD_COLUMNS, "address"),
+)
+
+
+def copy_page_sql(table: str, columns: str, key: str | None) -> str:
+    """One keyset page of ``table`` (parameters: last key, limit), or all of it when unkeyed."""
+    if key is None:
+        return f"SELECT {columns} FROM {table}"
+    return f"SELECT {columns} FROM {table} WHERE {key} > ? ORDER BY {key} LIMIT ?"
+
+
+def copy_insert_sql(table: str, columns: str) -> str:
+    """The insert of one copied row of ``table``."""
+    marks = ", ".join("?" for _ in columns.split(","))
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+
+
+def count_rows_sql(table: str) -> str:
+    """How many rows ``table`` holds."""
+    return f"SELECT COUNT(*) FROM {table}"

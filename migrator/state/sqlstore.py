@@ -17,7 +17,12 @@ from migrator import __version__
 from migrator.clock import Clock, SystemClock
 from migrator.state import rows, sql
 from migrator.state.db import SqlDatabase
-from migrator.state.lock import LockInfo, describe_current_process, locked_error
+from migrator.state.lock import (
+    LockInfo,
+    describe_current_process,
+    locked_error,
+    unrecorded_holder_error,
+)
 from migrator.state.model import Destination, RunEntry, RunKind, RunStatus, normalize_base_url
 from migrator.state.reader import SqlStateReader
 from migrator.state.writer import SqlStateBatch, check_same_destination
@@ -99,17 +104,26 @@ class SqlStateStore(SqlStateReader):
         while True:
             with self._db.transaction():
                 holder = self.lock_info()
-                if holder is None:
-                    mine = describe_current_process(self._new_id(), operation, self._clock)
-                    self._db.execute(sql.INSERT_LOCK, rows.lock_row(mine))
-                    self._lock_id = mine.lock_id
-                    return mine
-                if holder.lock_id == self._lock_id:
+                if holder is not None and holder.lock_id == self._lock_id:
                     return holder
+                if holder is None and self._db.claim_holder_mark():
+                    return self._insert_lock(operation)
             remaining = deadline - self._clock.monotonic()
             if remaining <= 0:
+                if holder is None:  # no row, but a live connection bears the holder's mark
+                    raise unrecorded_holder_error(location=self.location)
                 raise locked_error(holder, location=self.location)
             self._clock.sleep(min(LOCK_POLL_SECONDS, remaining))
+
+    def _insert_lock(self, operation: str) -> LockInfo:
+        mine = describe_current_process(self._new_id(), operation, self._clock)
+        try:
+            self._db.execute(sql.INSERT_LOCK, rows.lock_row(mine))
+        except BaseException:
+            self._db.release_holder_mark()
+            raise
+        self._lock_id = mine.lock_id
+        return mine
 
     def release_lock(self) -> None:
         """Release the lock this store holds (no-op when it holds none)."""
@@ -117,7 +131,16 @@ class SqlStateStore(SqlStateReader):
             return
         with self._db.transaction():
             self._db.execute(sql.DELETE_LOCK, (self._lock_id,))
+        self._db.release_holder_mark()
         self._lock_id = None
+
+    def lock_holder_connected(self) -> bool | None:
+        """Whether the lock's holder is still connected to the state (None: cannot tell).
+
+        A server backend knows: the holder's mark lives exactly as long as its connection, so a
+        process killed with SIGKILL is seen as gone at once, from any host.
+        """
+        return self._db.holder_connected()
 
     def break_lock(self, expected: LockInfo) -> None:
         """Remove a lock held by someone else, if it is still ``expected``."""

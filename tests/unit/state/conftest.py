@@ -1,7 +1,10 @@
-"""Fixtures of the state tests: real SQLite files in tmp dirs, a fixed clock, counted ids.
+"""Fixtures of the state tests: real stores on both backends, a fixed clock, counted ids.
 
-``make_store`` is the one way the tests open a store, so a second backend (#15) can run the same
-tests by parametrising it.
+``make_store`` is the one way the tests open a store. It is parametrised over the backends: a
+SQLite file in a tmp dir, and a fresh schema on the PostgreSQL test server (dropped after the
+test; see :mod:`tests.unit.state.pgserver`), so every test that uses it runs on both. A test
+passes a path to get a second, distinct store; on PostgreSQL each path maps to its own schema.
+:func:`state_arg` is what the CLI tests pass as ``--state`` for a store.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from migrator.addresses import record_address
 from migrator.clock import FixedClock
@@ -21,11 +25,13 @@ from migrator.state import (
     QuarantineEntry,
     RecordEntry,
     RecordStatus,
-    open_sqlite_state,
 )
+from migrator.state.location import PostgresLocation, SqliteLocation, StateLocation, open_state
 from migrator.state.sqlstore import SqlStateStore
+from tests.unit.state.pgserver import drop_schema, new_schema_name, require_dsn, without_password
 
 StoreFactory = Callable[..., SqlStateStore]
+LocationFactory = Callable[[Path], StateLocation]
 
 
 def counted_ids(start: int = 1) -> Callable[[], str]:
@@ -44,8 +50,40 @@ def state_path(tmp_path: Path) -> Path:
     return tmp_path / ".migrator" / "test.state.db"
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The state backend under test (each test that opens a store runs on both)."""
+    if request.param == "postgres":
+        require_dsn()
+    return str(request.param)
+
+
 @pytest.fixture
-def make_store(state_path: Path, clock: FixedClock) -> Iterator[StoreFactory]:
+def locations(backend: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocationFactory]:
+    """Maps a test's state path to a location of the backend under test (one schema per path).
+
+    On PostgreSQL the DSN carries no password: it is in PGPASSWORD, as users are told to do.
+    """
+    schemas: dict[Path, str] = {}
+    if backend == "postgres":
+        dsn, password = without_password(require_dsn())
+        monkeypatch.setenv("PGPASSWORD", password)
+
+    def location(path: Path) -> StateLocation:
+        if backend == "sqlite":
+            return SqliteLocation(path=path)
+        schema = schemas.setdefault(path, new_schema_name())
+        return PostgresLocation(dsn=SecretStr(dsn), schema_name=schema)
+
+    yield location
+    for schema in schemas.values():
+        drop_schema(require_dsn(), schema)
+
+
+@pytest.fixture
+def make_store(
+    state_path: Path, clock: FixedClock, locations: LocationFactory
+) -> Iterator[StoreFactory]:
     opened: list[SqlStateStore] = []
 
     def factory(
@@ -54,8 +92,11 @@ def make_store(state_path: Path, clock: FixedClock) -> Iterator[StoreFactory]:
         create: bool = True,
         new_id: Callable[[], str] | None = None,
     ) -> SqlStateStore:
-        store = open_sqlite_state(
-            path or state_path, create=create, clock=clock, new_id=new_id or counted_ids()
+        store = open_state(
+            locations(path or state_path),
+            create=create,
+            clock=clock,
+            new_id=new_id or counted_ids(),
         )
         opened.append(store)
         return store
@@ -63,6 +104,11 @@ def make_store(state_path: Path, clock: FixedClock) -> Iterator[StoreFactory]:
     yield factory
     for store in opened:
         store.close()
+
+
+def state_arg(location: StateLocation) -> str:
+    """What a user passes as ``--state`` for ``location`` (also what messages show)."""
+    return location.display()
 
 
 @pytest.fixture

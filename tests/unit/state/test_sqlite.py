@@ -1,4 +1,4 @@
-"""The SQLite state file is private from its first byte and runs in WAL mode."""
+"""The SQLite state file is private from its first byte and runs in WAL mode (SQLite only)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,12 @@ import pytest
 from migrator.errors import StateError
 from migrator.state import open_sqlite_state
 from tests.unit.state.conftest import StoreFactory, written
+
+
+@pytest.fixture
+def backend() -> str:
+    """These tests are about the SQLite file itself."""
+    return "sqlite"
 
 
 def mode(path: Path) -> int:
