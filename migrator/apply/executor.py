@@ -1,0 +1,348 @@
+"""The executor: runs a checked plan phase by phase, reconciles each phase, journals the run.
+
+:func:`execute` takes the state lock for the whole run and then:
+
+1. checks the state against the plan (lineage, serial; an interrupted run of this same plan is
+   resumed, a completed one is not run again);
+2. recomputes every payload of every phase still to do and refuses, before writing anything, if
+   one differs from the plan (``verify_first``);
+3. binds the state to the destination and opens a run in the journal (with the plan's digest);
+4. runs the schema changes, then each record phase in the plan's order (:mod:`.phases`);
+5. after each phase, reconciles it — source = written + merged + deduplicated + quarantined +
+   held + skipped, the recomputation read as many rows as the plan counted, and the state gained
+   exactly the records the phase wrote — stores the counts in the run journal and stops the run
+   before the next phase if they do not add up;
+6. closes the run as ``complete``; on any failure as ``partial`` (everything committed so far
+   stays, and running the same plan again resumes), raising :class:`ApplyError` with the run id
+   and serial.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migrator.addresses import AddressKind, address_kind
+from migrator.apply.audit import AuditLog
+from migrator.apply.checks import Continuation, check_state
+from migrator.apply.handlers import HandlerContext
+from migrator.apply.join import ItemTally, Mismatch, iter_phases, join_phase
+from migrator.apply.model import (
+    ApplyOptions,
+    ApplyResult,
+    DesiredSource,
+    PhaseReport,
+    SchemaReport,
+)
+from migrator.apply.phases import PhaseRunner, PhaseTally, RunContext
+from migrator.apply.progress import ProgressSink
+from migrator.apply.reconcile import phase_counts, reconcile_error, record_plan_outcomes
+from migrator.apply.rules import rules_digest
+from migrator.apply.schema import SchemaRun
+from migrator.clock import Clock
+from migrator.errors import ApplyError, MigratorError, StalePlanError
+from migrator.identity import migration_namespace
+from migrator.model import Action
+from migrator.plan.model import PlanHeader, RecordChange
+from migrator.plan.planfile import iter_record_changes
+from migrator.state.model import Destination, PhaseCounts, RecordEntry, RunKind, RunStatus
+from migrator.state.store import StateStore
+from migrator.twenty.client import TwentyClient
+
+RESUME_HINT = "fix the cause, then run the same `migrator apply PLANFILE` again: it resumes"
+
+
+@dataclass(frozen=True)
+class ApplyInputs:
+    """Everything one run needs, opened and checked by the caller (the workflow)."""
+
+    header: PlanHeader
+    plan_path: Path
+    plan_digest: str
+    """``sha256:…`` of the plan file: recorded in the run journal."""
+    client: TwentyClient
+    store: StateStore
+    source: DesiredSource
+    audit_path: Path
+    clock: Clock
+    progress: ProgressSink
+    options: ApplyOptions
+    file_field_ids: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """Metadata id of every FILES field by (object, field), for uploads."""
+
+
+def _is_record_phase(phase: str) -> bool:
+    return address_kind(phase) in (AddressKind.MAPPING, AddressKind.LINK)
+
+
+def _completed_phases(continuation: Continuation) -> dict[str, PhaseCounts]:
+    done: dict[str, PhaseCounts] = {}
+    for run in continuation.runs:
+        for counts in run.phases:
+            if counts.is_balanced:
+                done[counts.phase] = counts
+    return done
+
+
+def verify_payloads(inputs: ApplyInputs, skip: set[str]) -> dict[str, tuple[int, int]]:
+    """Recompute every payload of the phases not in ``skip``; refuse on any mismatch.
+
+    Returns the number of (writes, deletes) each phase holds.
+    """
+    sizes: dict[str, tuple[int, int]] = {}
+    problems: list[Mismatch] = []
+    total_problems = 0
+    changes = iter_record_changes(inputs.plan_path)
+    for phase, phase_changes in iter_phases(changes, inputs.header.phases):
+        if phase in skip or not _is_record_phase(phase):
+            sizes[phase] = (sum(1 for _ in phase_changes), 0)
+            continue
+        writes = deletes = 0
+        tally = ItemTally()
+        for item in join_phase(phase_changes, inputs.source.phase_items(phase), tally):
+            if isinstance(item, Mismatch):
+                total_problems += 1
+                if len(problems) < inputs.options.max_listed:
+                    problems.append(item)
+            elif item.change.action is Action.DELETE:
+                deletes += 1
+            else:
+                writes += 1
+        sizes[phase] = (writes, deletes)
+    if total_problems:
+        listed = "\n".join(f"  {m.address}: {m.problem}" for m in problems)
+        more = total_problems - len(problems)
+        raise StalePlanError(
+            f"the plan no longer matches the source: {total_problems} record(s) would be "
+            "written differently; nothing was written",
+            detail=listed + (f"\n  … and {more} more" if more > 0 else ""),
+            hint="make a new plan with `migrator plan SPEC -o FILE`, review it, and apply that",
+        )
+    return sizes
+
+
+class _Run:
+    """One run of :func:`execute` (holds the context the phases share)."""
+
+    def __init__(self, inputs: ApplyInputs, continuation: Continuation) -> None:
+        self.inputs = inputs
+        self.continuation = continuation
+        self.store = inputs.store
+        self.run_id = self._start()
+        self.audit = AuditLog(inputs.audit_path, run_id=self.run_id, clock=inputs.clock)
+        self.reports: list[PhaseReport] = []
+
+    def _start(self) -> str:
+        header, store = self.inputs.header, self.store
+        meta = store.meta()
+        namespace = meta.namespace or str(migration_namespace(header.name))
+        destination = Destination(
+            base_url=header.destination.base_url, workspace_id=header.destination.workspace_id
+        )
+        kind = (
+            RunKind(header.kind) if header.kind in RunKind.__members__.values() else RunKind.APPLY
+        )
+        with store.batch() as tx:
+            tx.bind(destination, migration_name=header.name, namespace=namespace)
+            run = tx.start_run(kind, self.inputs.plan_digest)
+        return run.run_id
+
+    def commit_pre_images(self, entries: list[RecordEntry]) -> None:
+        with self.store.batch(run_id=self.run_id) as tx:
+            for entry in entries:
+                tx.record_written(entry)
+
+    def context(self) -> RunContext:
+        options = self.inputs.options
+        handlers = HandlerContext(
+            client=self.inputs.client,
+            commit_pre_images=self.commit_pre_images,
+            file_field_ids=self.inputs.file_field_ids,
+            bundle_root=self.inputs.source.bundle_root,
+        )
+        ctx = RunContext(
+            store=self.store,
+            run_id=self.run_id,
+            earlier_runs=frozenset(r.run_id for r in self.continuation.runs),
+            resuming=self.continuation.resuming,
+            audit=self.audit,
+            progress=self.inputs.progress,
+            handlers=handlers,
+            plurals={},
+            batch_size=options.batch_size,
+            concurrency=options.concurrency,
+        )
+        if ctx.resuming:
+            for entry in self.store.quarantined():
+                if entry.run_id in ctx.earlier_runs:
+                    ctx.failed.add(entry.address)
+            for hold in self.store.held():
+                if hold.run_id in ctx.earlier_runs and hold.code == "parent_not_written":
+                    ctx.failed.add(hold.address)
+        return ctx
+
+    def finish(self, status: RunStatus) -> int:
+        self.store.finish_run(self.run_id, status)
+        serial = self.store.meta().serial
+        self.audit.event("run", {"status": status.value, "serial": serial})
+        self.audit.close()
+        return serial
+
+
+def _state_total(store: StateStore) -> int:
+    return sum(count.count for count in store.record_counts())
+
+
+def _phase_changes_stream(inputs: ApplyInputs) -> Iterator[tuple[str, Iterator[RecordChange]]]:
+    return iter_phases(iter_record_changes(inputs.plan_path), inputs.header.phases)
+
+
+def _run_phase(
+    run: _Run, ctx: RunContext, phase: str, changes: Iterator[RecordChange], size: tuple[int, int]
+) -> PhaseReport:
+    inputs = run.inputs
+    started = time.monotonic()
+    record_plan_outcomes(run.store, run.run_id, inputs.header, phase, ctx.batch_size)
+    rules = dict(inputs.source.phase_rules(phase))
+    rules_id = rules_digest(rules) if rules else ""
+    if rules:
+        run.audit.event("decision", {"phase": phase, "rules": rules_id, "rule": rules})
+    ceiling = inputs.client.settings.limits.requests_per_minute * ctx.batch_size
+    inputs.progress.phase_started(phase, size[0] + size[1], ceiling)
+    before = _state_total(run.store)
+    items = ItemTally()
+    paired = join_phase(changes, inputs.source.phase_items(phase), items)
+    tally: PhaseTally = PhaseRunner(ctx, phase, rules_id).run(paired)
+    counts = phase_counts(inputs.header, phase, tally, planned=size[0])
+    report = PhaseReport(
+        counts=counts,
+        created=tally.created,
+        updated=tally.updated + tally.merged,
+        linked=tally.linked,
+        deleted=tally.deleted,
+        already_done=tally.done_written
+        + tally.done_merged
+        + tally.done_quarantined
+        + tally.done_held,
+        rejected=tally.rejected,
+        cascaded=tally.cascaded,
+        requests=tally.requests,
+        seconds=round(time.monotonic() - started, 3),
+    )
+    with run.store.batch(run_id=run.run_id) as tx:
+        tx.record_phase(run.run_id, counts)
+    run.audit.event("phase", {"counts": counts.model_dump(mode="json")})
+    inputs.progress.phase_finished(report)
+    problem = reconcile_error(
+        inputs.header, phase, counts, items, _state_total(run.store) - before, tally.state_delta
+    )
+    if problem is not None:
+        raise problem
+    return report
+
+
+def _run_phases(run: _Run, ctx: RunContext, sizes: dict[str, tuple[int, int]]) -> None:
+    completed = _completed_phases(run.continuation)
+    for phase, changes in _phase_changes_stream(run.inputs):
+        if not _is_record_phase(phase):
+            for _ in changes:
+                pass
+            continue
+        if phase in completed:
+            for _ in changes:
+                pass
+            with run.store.batch(run_id=run.run_id) as tx:
+                tx.record_phase(run.run_id, completed[phase])
+            run.inputs.progress.note(f"{phase}: completed by an earlier run of this plan")
+            continue
+        run.reports.append(_run_phase(run, ctx, phase, changes, sizes.get(phase, (0, 0))))
+
+
+def execute(inputs: ApplyInputs) -> ApplyResult:
+    """Run the plan (see the module docstring). The caller has checked destination and source."""
+    store, options = inputs.store, inputs.options
+    store.acquire_lock("apply", timeout=options.lock_timeout)
+    continuation = check_state(
+        inputs.header, store.meta(), store.runs(), inputs.plan_digest, store.location
+    )
+    if continuation.completed is not None:
+        return _already_applied(inputs, continuation)
+    skip = set(_completed_phases(continuation))
+    sizes = verify_payloads(inputs, skip) if options.verify_first else {}
+    started, requests0 = time.monotonic(), inputs.client.stats.data_requests
+    run = _Run(inputs, continuation)
+    run.audit.event(
+        "run",
+        {
+            "status": "started",
+            "plan_digest": inputs.plan_digest,
+            "destination": inputs.header.destination.base_url,
+            "resumed": continuation.resuming,
+        },
+    )
+    try:
+        ctx = run.context()
+        schema = SchemaRun(inputs.client, store, run.run_id, continuation.resuming, run.audit)
+        schema_report = schema.run(inputs.header.schema_changes)
+        ctx.plurals.update({name: o.name_plural for name, o in schema.objects().items()})
+        _run_phases(run, ctx, sizes)
+    except BaseException as error:
+        serial = _close_partial(run)
+        if isinstance(error, MigratorError) and not isinstance(error, ApplyError):
+            raise _stopped(error, run.run_id, serial) from None
+        raise
+    serial = run.finish(RunStatus.COMPLETE)
+    return ApplyResult(
+        run_id=run.run_id,
+        plan_digest=inputs.plan_digest,
+        serial=serial,
+        resumed=continuation.resuming,
+        schema_report=schema_report,
+        phases=tuple(run.reports),
+        requests=inputs.client.stats.data_requests - requests0,
+        seconds=round(time.monotonic() - started, 3),
+        audit_log=str(inputs.audit_path),
+    )
+
+
+def _close_partial(run: _Run) -> int | None:
+    try:
+        return run.finish(RunStatus.PARTIAL)
+    except MigratorError:
+        run.audit.close()
+        return None
+
+
+def _stopped(error: MigratorError, run_id: str, serial: int | None) -> ApplyError:
+    where = f"run {run_id}" + (f", state serial {serial}" if serial is not None else "")
+    detail = (error.detail + "\n" if error.detail else "") + (
+        f"Everything written before the stop is recorded in the state ({where})."
+    )
+    return ApplyError(
+        f"apply stopped: {error.summary}",
+        run_id=run_id,
+        serial=serial,
+        detail=detail,
+        hint=error.hint or RESUME_HINT,
+    )
+
+
+def _already_applied(inputs: ApplyInputs, continuation: Continuation) -> ApplyResult:
+    done = continuation.completed
+    assert done is not None
+    inputs.progress.note(
+        f"This plan was already applied completely (run {done.run_id}); nothing to do."
+    )
+    return ApplyResult(
+        run_id=done.run_id,
+        plan_digest=inputs.plan_digest,
+        serial=inputs.store.meta().serial,
+        resumed=True,
+        schema_report=SchemaReport(),
+        phases=tuple(PhaseReport(counts=c) for c in done.phases),
+        requests=0,
+        seconds=0.0,
+        audit_log=str(inputs.audit_path),
+    )

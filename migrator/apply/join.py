@@ -1,0 +1,149 @@
+"""Pairing the plan's record changes with the writes recomputed from the source, phase by phase.
+
+The planner writes a phase's record changes in the order the mapper yields that phase's items
+(no-ops left out), so the plan's changes are a subsequence of the recomputed items and one
+forward pass pairs them in constant memory: each change takes the next item with its address,
+and the items passed over are the phase's no-ops and row outcomes. A change whose address never
+comes, comes as a row outcome (quarantined, held…), or comes with another digest, object or id
+is a :class:`Mismatch`: apply refuses to write it (DESIGN.md, "Apply recomputes each payload").
+Deletes have no recomputed item (their source row is gone) and pair with nothing.
+
+:func:`iter_phases` splits the plan's change stream into phases and checks they come in the
+header's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from migrator.apply.model import Desired, DesiredItem
+from migrator.errors import PlanError
+from migrator.mapping.model import Fate, RowOutcome
+from migrator.model import Action, digest
+from migrator.plan.model import RecordChange
+
+
+class Pair(NamedTuple):
+    """A change of the plan and the write recomputed for it (``None`` for deletes)."""
+
+    change: RecordChange
+    desired: Desired | None
+
+
+class Mismatch(NamedTuple):
+    """A change apply must not execute, and why (names the record, never a value)."""
+
+    address: str
+    problem: str
+
+
+@dataclass
+class ItemTally:
+    """How many items a phase's recomputation yielded, by kind (a builder)."""
+
+    desired: int = 0
+    fates: dict[Fate, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        """Every source row the phase read (desired writes and row outcomes)."""
+        return self.desired + sum(self.fates.values())
+
+    def count(self, item: DesiredItem) -> None:
+        """Count one item."""
+        if isinstance(item, RowOutcome):
+            self.fates[item.fate] = self.fates.get(item.fate, 0) + 1
+        else:
+            self.desired += 1
+
+
+def _problem(change: RecordChange, desired: Desired) -> str | None:
+    if desired.twenty_object != change.twenty_object:
+        return f"now writes {desired.twenty_object}, the plan says {change.twenty_object}"
+    if change.action in (Action.CREATE, Action.UPDATE) and desired.twenty_id != change.twenty_id:
+        return "now has another Twenty id than the plan"
+    if desired.payload_digest != change.payload_digest:
+        return "its payload no longer matches the plan's digest"
+    if digest(dict(desired.payload)) != desired.payload_digest:
+        return "its recomputed payload does not match its own digest"
+    return None
+
+
+def join_phase(
+    changes: Iterable[RecordChange], items: Iterator[DesiredItem], tally: ItemTally
+) -> Iterator[Pair | Mismatch]:
+    """Pair ``changes`` (one phase, plan order) with ``items`` (the same phase, recomputed).
+
+    Every item is counted into ``tally``, including those after the last change.
+    """
+    for change in changes:
+        if change.action is Action.DELETE:
+            yield Pair(change, None)
+            continue
+        if change.action is Action.NOOP:
+            continue
+        for item in items:
+            tally.count(item)
+            if item.address != change.address:
+                continue
+            if isinstance(item, RowOutcome):
+                yield Mismatch(
+                    change.address, f"the source now gives it no write ({item.fate}: {item.code})"
+                )
+            else:
+                problem = _problem(change, item)
+                yield Pair(change, item) if problem is None else Mismatch(change.address, problem)
+            break
+        else:
+            yield Mismatch(change.address, "the source no longer produces it (or in another order)")
+    for item in items:
+        tally.count(item)
+
+
+def iter_phases(
+    changes: Iterator[RecordChange], phases: tuple[str, ...]
+) -> Iterator[tuple[str, Iterator[RecordChange]]]:
+    """``(phase, its changes)`` for every phase of ``phases`` in order, each consumed lazily.
+
+    A phase's iterator must be exhausted before the next is used (the executor does). Raises
+    :class:`PlanError` when a change names a phase out of the header's order.
+    """
+    order = {phase: index for index, phase in enumerate(phases)}
+    stream = _Peekable(changes)
+    for phase in phases:
+        yield phase, _take_phase(stream, phase, order)
+    extra = stream.peek()
+    if extra is not None:
+        raise PlanError(
+            f"plan change {extra.address} names phase {extra.phase!r} out of the plan's order",
+            hint="make the plan again with `migrator plan SPEC -o FILE`",
+        )
+
+
+class _Peekable:
+    def __init__(self, source: Iterator[RecordChange]) -> None:
+        self._source = source
+        self._next: RecordChange | None = None
+
+    def peek(self) -> RecordChange | None:
+        if self._next is None:
+            self._next = next(self._source, None)
+        return self._next
+
+    def pop(self) -> RecordChange:
+        value = self.peek()
+        assert value is not None
+        self._next = None
+        return value
+
+
+def _take_phase(stream: _Peekable, phase: str, order: dict[str, int]) -> Iterator[RecordChange]:
+    while (change := stream.peek()) is not None and change.phase == phase:
+        yield stream.pop()
+    if change is not None and order.get(change.phase, -1) <= order[phase]:
+        raise PlanError(
+            f"plan change {change.address} names phase {change.phase!r} out of the plan's order",
+            hint="make the plan again with `migrator plan SPEC -o FILE`",
+        )
