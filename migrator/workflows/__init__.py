@@ -7,6 +7,7 @@ to render. They raise :class:`~migrator.errors.MigratorError` subclasses for exp
 
 from __future__ import annotations
 
+from migrator.workflows.examples import generate_example
 from migrator.workflows.graph import graph
 from migrator.workflows.state import (
     list_state,
@@ -20,6 +21,7 @@ from migrator.workflows.validate import ValidationResult, validate
 
 __all__ = [
     "ValidationResult",
+    "generate_example",
     "graph",
     "list_state",
     "remove_from_state",

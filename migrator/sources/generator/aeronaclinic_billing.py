@@ -218,11 +218,11 @@ def write_attachment(
     else:
         data = small_file(rng, extension)
     sha, relative = state.out.write_attachment(data, extension)
-    if dirt("attachment_file_missing"):
+    if size is None and dirt("attachment_file_missing"):
         sha = "f" * 64
         relative = f"attachments/ff/{sha}.{extension}"
     declared = mime_type(extension)
-    if dirt("attachment_mime_mismatch"):
+    if size is None and dirt("attachment_mime_mismatch"):
         declared = "application/pdf" if extension != "pdf" else "image/jpeg"
     linked = patient.consents[0] if kind == "CONSENT_FORM" and patient.consents else None
     state.out.write(

@@ -53,8 +53,10 @@ def generate_aeronaclinic(
     write_users(state, max(10, records // 3000))
     write_lookups(state)
     patients = max(5, round((records - 80) / RECORDS_PER_PATIENT))
+    first = None
     for index in range(patients):
         patient = write_patient(state)
+        first = first or patient
         write_history_and_consent(state, patient)
         for _ in range(rng.between(1, 5)):
             write_appointment(state, patient)
@@ -72,8 +74,10 @@ def generate_aeronaclinic(
             write_recall(state, patient)
         if rng.chance(0.4) or index == 0:
             write_attachment(state, patient, largest=index == 0)
-        if index == 1 and oversized is not None:
-            write_attachment(state, patient, size=oversized)
-            dirt.counts["attachment_oversized"] = 1
-    document = writer.close(header(seed, records))
+    if oversized is not None and first is not None:
+        write_attachment(state, first, size=oversized)
+        dirt.counts["attachment_oversized"] = 1
+    head = header(seed, records)
+    head["generator"] |= {"dirty_rate": dirty_rate, "csv": with_csv, "oversized": oversized}
+    document = writer.close(head)
     return document, dirt.counts

@@ -79,15 +79,26 @@ def write_note(state: OplaState, account: AccountCtx) -> str:
 
 
 def write_attachment(
-    state: OplaState, account: AccountCtx, note_id: str | None, data: bytes | None = None
+    state: OplaState,
+    account: AccountCtx,
+    note_id: str | None,
+    data: bytes | None = None,
+    *,
+    largest: bool = False,
 ) -> None:
-    """A quotation, contract or shop photo; ``data`` forces the content (the oversized file)."""
+    """A quotation, contract or shop photo; ``data`` forces the content (the oversized file),
+    ``largest`` makes the bundle's deliberately largest small file (about 9 KB)."""
     rng = state.rng
     extension, stem = rng.pick((("pdf", "bao-gia"), ("pdf", "hop-dong"), ("jpg", "anh-cua-hang")))
-    content = data if data is not None else small_file(rng, extension)
+    if data is not None:
+        content = data
+    elif largest:
+        content = small_file(rng, extension, low=9000, high=9200)
+    else:
+        content = small_file(rng, extension)
     sha, relative = state.out.write_attachment(content, extension)
     declared = mime_type(extension)
-    if state.dirt("attachment_mime_mismatch"):
+    if data is None and state.dirt("attachment_mime_mismatch"):
         declared = "image/png" if extension == "pdf" else "application/pdf"
     record: dict[str, Any] = {
         "id": rng.uuid(),

@@ -66,12 +66,13 @@ def generate_oplacrm(
         note = ""
         for _ in range(rng.between(1, 2)):
             note = write_note(state, account)
-        if rng.chance(0.15):
-            write_attachment(state, account, note if rng.chance(0.5) else None)
-    if oversized is not None and first is not None:
-        data = large_file(rng, "pdf", oversized)
-        write_attachment(state, first, None, data)
-        dirt.counts["attachment_oversized"] = 1
+        if rng.chance(0.15) or index == 1:
+            write_attachment(state, account, note if rng.chance(0.5) else None, largest=index == 1)
     write_inventory(state, scale)
-    document = writer.close(header(state, records, seed))
+    if oversized is not None and first is not None:
+        write_attachment(state, first, None, large_file(rng, "pdf", oversized))
+        dirt.counts["attachment_oversized"] = 1
+    head = header(state, records, seed)
+    head["generator"] |= {"dirty_rate": dirty_rate, "csv": with_csv, "oversized": oversized}
+    document = writer.close(head)
     return document, dirt.counts
