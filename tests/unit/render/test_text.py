@@ -1,0 +1,104 @@
+"""The text view reads like ``terraform plan``: action marks, schema first, colour on request."""
+
+from __future__ import annotations
+
+from syrupy.assertion import SnapshotAssertion
+
+from migrator.model import Action
+from migrator.render.marks import MARKS
+from migrator.render.text import iter_text, render_text, summary_line
+from tests.unit.render.plans import (
+    CLINIC_SECRETS,
+    clinic_changes,
+    clinic_header,
+    empty_header,
+    sales_changes,
+    sales_header,
+)
+
+SHA = "ab" * 32
+
+
+def test_text_sales_plan_snapshot(snapshot_text: SnapshotAssertion) -> None:
+    assert render_text(sales_header(), sales_changes(), plan_sha256=SHA) == snapshot_text
+
+
+def test_text_clinic_plan_snapshot(snapshot_text: SnapshotAssertion) -> None:
+    assert render_text(clinic_header(), clinic_changes()) == snapshot_text
+
+
+def test_text_marks_every_listed_change_with_its_action() -> None:
+    lines = render_text(sales_header(), sales_changes()).splitlines()
+    for change in sales_changes():
+        listed = [
+            line for line in lines if line.endswith(change.address) or f"{change.address} #" in line
+        ]
+        if change.action is Action.NOOP:
+            assert listed == []
+            continue
+        assert any(
+            line.startswith(f"{MARKS[change.action]:>3} {change.address}") for line in listed
+        )
+
+
+def test_text_shows_schema_changes_before_records_and_summary_last() -> None:
+    text = render_text(sales_header(), sales_changes())
+    schema_at = text.index("Schema changes (4):")
+    assert all(text.index(c.address) > schema_at for c in sales_header().schema_changes)
+    assert text.index("+ field.company.oplaHealthscore") < text.index("Records: mapping.companies")
+    assert text.rstrip("\n").splitlines()[-1] == summary_line(sales_header())
+    assert summary_line(sales_header()).startswith(
+        "Plan: 4 schema changes, 4 to create, 2 to update, 1 to merge, 1 to restore, 0 to delete."
+    )
+
+
+def test_text_shows_diffs_quarantine_holds_warnings_and_budget() -> None:
+    text = render_text(sales_header(), sales_changes())
+    assert '~ name: "Cong ty Minh Anh" -> "Công ty Minh Anh"' in text
+    assert "~ emails.primaryEmail: (sensitive)" in text
+    assert "[invalid_email] primary email is not a valid address" in text
+    assert "(blocked by oplacrm:users:7)" in text
+    for warning in sales_header().warnings:
+        assert f"Warning: {warning.code}" in text
+        assert warning.message in text
+    assert "6 requests to apply" in text
+    assert "about 4 s at 100 requests per minute" in text
+
+
+def test_text_has_colour_only_when_asked() -> None:
+    plain = render_text(sales_header(), sales_changes(), color=False)
+    coloured = render_text(sales_header(), sales_changes(), color=True)
+    assert "\x1b[" not in plain
+    assert "\x1b[32m  +\x1b[0m record.companies[oplacrm:companies:1]" in coloured
+    assert "\x1b[36m <=\x1b[0m record.companies[oplacrm:companies:4]" in coloured
+    assert "\x1b[35m  ^\x1b[0m record.companies[oplacrm:companies:5]" in coloured
+
+
+def test_text_never_shows_sensitive_values_even_when_a_diff_carries_them() -> None:
+    text = render_text(clinic_header(), clinic_changes(), color=True)
+    for secret in (*CLINIC_SECRETS, "9990000000", "z.q@example.org"):
+        assert secret not in text
+    assert text.count("(sensitive)") == 7
+
+
+def test_text_of_a_plan_without_changes_says_so() -> None:
+    text = render_text(empty_header(), [])
+    assert "No changes." in text
+    assert "Records:" not in text
+    assert "Schema changes" not in text
+
+
+def test_text_value_cannot_inject_terminal_escapes_or_lines() -> None:
+    from migrator.plan.model import FieldDiff
+    from tests.unit.render.plans import change
+
+    evil = change(
+        "people",
+        "person",
+        1,
+        Action.UPDATE,
+        diffs=(FieldDiff(path="jobTitle", before="a\nb", after="\x1b[31mred"),),
+    )
+    lines = list(iter_text(empty_header(), [evil]))
+    assert '        ~ jobTitle: "a\\nb" -> "\\u001b[31mred"' in lines
+    assert not any("\x1b" in line for line in lines)
