@@ -24,6 +24,7 @@ from migrator.cli.app import cli
 from migrator.cli.errors import run_with_error_handling
 from migrator.cli.examples import examples_group
 from migrator.cli.graph import graph_command
+from migrator.cli.plan import plan_command
 from migrator.cli.sandbox import sandbox_group
 from migrator.cli.state import state_group
 from migrator.cli.validate import validate_command
@@ -32,6 +33,7 @@ cli.add_command(validate_command)
 cli.add_command(sandbox_group)
 cli.add_command(state_group)
 cli.add_command(graph_command)
+cli.add_command(plan_command)
 cli.add_command(examples_group)
 
 

@@ -107,7 +107,13 @@ class RecordChange(FrozenModel):
     phase: str
     """The graph node this change belongs to (a mapping or a second-pass link node)."""
     existing_id: str | None = None
+    """The Twenty id of a record migrator did not create: the record a merge or restore lands
+    on, and the same record in every later change of it. ``None`` when the record has (or will
+    have) the deterministic ``twenty_id``. Payloads pointing at ``twenty_id`` are resolved to
+    it (:mod:`migrator.plan.payloads`)."""
     field_diffs: tuple[FieldDiff, ...] = ()
+    """Fields an update, merge or restore changes, when the planner read the record's current
+    values (a bounded sample per mapping, or every record with ``--refresh``)."""
 
 
 class QuarantineEntry(FrozenModel):
@@ -127,7 +133,8 @@ class HoldEntry(FrozenModel):
     address: str
     mapping: str
     source_key: str
-    code: Literal["owner_unresolved", "parent_not_written"]
+    code: str
+    """``owner_unresolved`` or ``parent_not_written`` (the mapper may name finer causes)."""
     reason: str
     blocked_by: str = ""
     """The address (or owner key) that holds it back."""
@@ -159,6 +166,13 @@ class MappingCounts(FrozenModel):
     held: int = 0
     deduplicated: int = 0
     skipped: int = 0
+    aggregated: int = 0
+    """Rows folded into another mapping's records (consents into patients); they are source
+    rows of this mapping's object, accounted for by the record they were folded into."""
+    links: int = 0
+    """Second-pass link writes of this mapping's records (not source rows; outside the sum)."""
+    targets: int = 0
+    """Note/task target rows this mapping's records get (not source rows; outside the sum)."""
 
     @property
     def accounted(self) -> int:
@@ -173,7 +187,13 @@ class MappingCounts(FrozenModel):
             + self.held
             + self.deduplicated
             + self.skipped
+            + self.aggregated
         )
+
+    @property
+    def is_balanced(self) -> bool:
+        """True when ``source`` equals the records accounted for."""
+        return self.source == self.accounted
 
 
 class ApiBudget(FrozenModel):
@@ -187,6 +207,8 @@ class ApiBudget(FrozenModel):
     """``total data requests / rate × 60`` (metadata calls are not rate-limited)."""
     reads_for_plan: int = 0
     """Data requests the plan itself made against Twenty."""
+    metadata_reads_for_plan: int = 0
+    """Metadata requests the plan made (not rate-limited)."""
 
 
 class SamplePayload(FrozenModel):
@@ -208,6 +230,9 @@ class PlanHeader(FrozenModel):
     spec: dict[str, Any]
     """The spec, embedded as canonical JSON data: apply runs this, not a file on disk."""
     spec_digest: str
+    spec_dir: str = ""
+    """The absolute directory the spec's relative paths (bundle, state, sandbox) resolve
+    against: where the spec file was when the plan was made."""
     source: SourceFingerprint | None
     destination: DestinationIdentity
     prior_state: PriorState | None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from migrator.workflows.examples import generate_example
 from migrator.workflows.graph import graph
+from migrator.workflows.plan import PlanResult, plan
 from migrator.workflows.state import (
     list_state,
     remove_from_state,
@@ -20,10 +21,12 @@ from migrator.workflows.state import (
 from migrator.workflows.validate import ValidationResult, validate
 
 __all__ = [
+    "PlanResult",
     "ValidationResult",
     "generate_example",
     "graph",
     "list_state",
+    "plan",
     "remove_from_state",
     "show_state",
     "show_state_entry",

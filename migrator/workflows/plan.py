@@ -1,0 +1,269 @@
+"""``migrator plan SPEC``: compute the plan of a spec against its source, state and destination.
+
+:func:`plan` loads and checks the spec, compiles its graph (limited by ``targets``), opens and
+verifies the source bundle (its fingerprint binds the plan), opens the state read-only (its
+lineage and serial bind the plan; no state means ``prior_state = None``), opens the destination
+(its base URL and workspace id bind the plan), reads Twenty's metadata and members, diffs the
+schema, and streams the records through the planner into a plan file (``out``) or only into a
+header. Nothing is written to Twenty or the state.
+
+Relative paths in the spec (bundle, state, ``sandbox:PATH``) resolve against the spec file's
+directory, which the plan records (``spec_dir``).
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from migrator import mapping as mapping_package
+from migrator.destination import Destination, open_destination
+from migrator.errors import PlanError
+from migrator.graph import MigrationGraph, NodeKind, compile_graph
+from migrator.identity import migration_namespace
+from migrator.model import canonical_json, digest
+from migrator.plan.budget import compute_budget
+from migrator.plan.build import PlanBuilder, PlanContext
+from migrator.plan.fetch import CHUNK, TwentyReader
+from migrator.plan.model import DestinationIdentity, PlanHeader, PriorState, SourceFingerprint
+from migrator.plan.planfile import plan_file_sha256
+from migrator.plan.planner import Planner, PlannerSettings, RecordSource
+from migrator.plan.schema_diff import diff_schema, raise_errors
+from migrator.sources.bundle import Bundle, open_bundle
+from migrator.spec.models import MigrationSpec
+from migrator.spec.validation import load_spec
+from migrator.state import open_sqlite_state
+from migrator.state.sqlstore import SqlStateStore
+from migrator.twenty.client import ClientSettings
+from migrator.twenty.models import WorkspaceMember
+from migrator.twenty.pacing import PacingLimits
+from migrator.workflows.state import state_path_for_spec
+
+MapperFactory = Callable[..., RecordSource]
+"""Builds the mapper: ``factory(spec, bundle, *, spec_dir, members, namespace)``."""
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A computed plan: its header, and the file it was saved to (with its sha256), if any."""
+
+    header: PlanHeader
+    path: Path | None
+    sha256: str | None
+
+
+def default_mapper_factory() -> MapperFactory:
+    """The mapper of :mod:`migrator.mapping` (``Mapper``)."""
+    factory: Any = getattr(mapping_package, "Mapper", None)
+    if factory is None:
+        raise PlanError(
+            "this build of migrator has no mapper",
+            hint="install a release of migrator that includes migrator.mapping.Mapper",
+        )
+    return factory  # type: ignore[no-any-return]
+
+
+def spec_document(spec: MigrationSpec) -> dict[str, Any]:
+    """The spec as embedded in a plan: canonical JSON data, aliases as written in YAML."""
+    data: dict[str, Any] = spec.model_dump(mode="json", by_alias=True)
+    return data
+
+
+def resolve_destination_url(url: str, spec_dir: Path) -> str:
+    """``sandbox:PATH`` with a relative PATH made absolute against the spec's directory."""
+    if not url.startswith("sandbox:"):
+        return url
+    path = url[len("sandbox:") :]
+    if path == ":memory:" or Path(path).is_absolute():
+        return url
+    return f"sandbox:{(spec_dir / path).resolve()}"
+
+
+def client_settings(spec: MigrationSpec) -> ClientSettings:
+    """The client settings the spec's destination asks for."""
+    limits = spec.destination.rate_limit
+    return ClientSettings(
+        limits=PacingLimits(short_limit=limits.per_second, long_limit=limits.per_minute),
+        concurrency=spec.destination.concurrency,
+        batch_size=spec.destination.batch_size,
+    )
+
+
+def _open_state(spec_path: Path, spec: MigrationSpec) -> SqlStateStore | None:
+    path = state_path_for_spec(spec_path, name=spec.name, configured=spec.state.path)
+    return open_sqlite_state(path, create=False) if path.exists() else None
+
+
+def _prior_and_namespace(
+    state: SqlStateStore | None, spec: MigrationSpec
+) -> tuple[PriorState | None, uuid.UUID]:
+    if state is None:
+        return None, migration_namespace(spec.name)
+    meta = state.meta()
+    namespace = uuid.UUID(meta.namespace) if meta.namespace else migration_namespace(spec.name)
+    if meta.lineage is None:
+        return None, namespace
+    return PriorState(lineage=meta.lineage, serial=meta.serial), namespace
+
+
+def _open_bundle(spec: MigrationSpec, spec_dir: Path) -> Bundle:
+    bundle = open_bundle(
+        spec.source.system, spec_dir / spec.source.bundle, timezone=spec.source.timezone
+    )
+    bundle.verify()
+    return bundle
+
+
+def _fingerprint(bundle: Bundle) -> SourceFingerprint:
+    return SourceFingerprint(
+        system=bundle.system,
+        digest=bundle.fingerprint,
+        records={name: bundle.count(name) for name in bundle.objects},
+    )
+
+
+def refresh_reads(state: SqlStateStore | None, graph: MigrationGraph) -> int:
+    """Requests ``--refresh`` spends reading back the state's records of the planned mappings."""
+    if state is None:
+        return 0
+    planned = {n.mapping for n in graph.phases() if n.kind is NodeKind.RECORDS}
+    per_mapping: dict[str, int] = {}
+    for row in state.record_counts():
+        if row.mapping in planned:
+            per_mapping[row.mapping] = per_mapping.get(row.mapping, 0) + row.count
+    return sum(math.ceil(count / CHUNK) for count in per_mapping.values())
+
+
+def plan(
+    spec_path: Path,
+    *,
+    environ: Mapping[str, str],
+    out: Path | None = None,
+    targets: tuple[str, ...] = (),
+    refresh: bool = False,
+    mapper_factory: MapperFactory | None = None,
+    on_refresh_budget: Callable[[int], None] | None = None,
+    display_path: str | None = None,
+) -> PlanResult:
+    """Compute the plan of the spec at ``spec_path`` (see the module docstring).
+
+    ``environ`` supplies the spec's variables and the API key (``destination.api_key_env``).
+    ``on_refresh_budget`` is told the read requests ``--refresh`` will make before any is made.
+    """
+    loaded = load_spec(spec_path, environ=environ, display_path=display_path)
+    spec, spec_dir = loaded.spec, spec_path.resolve().parent
+    graph = compile_graph(spec)
+    if targets:
+        graph = graph.restrict(targets)
+    bundle = _open_bundle(spec, spec_dir)
+    state = _open_state(spec_path, spec)
+    try:
+        prior, namespace = _prior_and_namespace(state, spec)
+        url = resolve_destination_url(spec.destination.url, spec_dir)
+        api_key = environ.get(spec.destination.api_key_env)
+        with open_destination(url, api_key, settings=client_settings(spec)) as destination:
+            if state is not None:
+                state.check_binding(
+                    destination.identity.base_url, destination.identity.workspace_id
+                )
+            if refresh and on_refresh_budget is not None:
+                on_refresh_budget(refresh_reads(state, graph))
+            context = PlanContext(
+                name=spec.name,
+                spec=spec_document(spec),
+                spec_digest=digest(spec_document(spec)),
+                spec_dir=str(spec_dir),
+                source=_fingerprint(bundle),
+                destination=DestinationIdentity(
+                    base_url=destination.identity.base_url,
+                    workspace_id=destination.identity.workspace_id,
+                ),
+                prior_state=prior,
+                targets=tuple(sorted(set(targets))),
+            )
+            return _compute(
+                spec,
+                graph,
+                bundle,
+                state,
+                destination,
+                context,
+                namespace=namespace,
+                out=out,
+                refresh=refresh,
+                factory=mapper_factory or default_mapper_factory(),
+                spec_dir=spec_dir,
+            )
+    finally:
+        if state is not None:
+            state.close()
+
+
+def _compute(
+    spec: MigrationSpec,
+    graph: MigrationGraph,
+    bundle: Bundle,
+    state: SqlStateStore | None,
+    destination: Destination,
+    context: PlanContext,
+    *,
+    namespace: uuid.UUID,
+    out: Path | None,
+    refresh: bool,
+    factory: MapperFactory,
+    spec_dir: Path,
+) -> PlanResult:
+    reader = TwentyReader(destination.client)
+    metadata = {meta.name_singular: meta for meta in reader.metadata()}
+    members: tuple[WorkspaceMember, ...] = reader.members() if spec.owners is not None else ()
+    schema = diff_schema(spec, graph.schema_nodes(), tuple(metadata.values()))
+    raise_errors(schema)
+    phases = graph.phases()
+    objects = {n.mapping or "": n.twenty_object for n in phases if n.kind is NodeKind.RECORDS}
+    builder = PlanBuilder(
+        context,
+        [n.address for n in phases],
+        objects,
+        spool_dir=out.parent if out is not None else None,
+    )
+    builder.set_schema(schema.changes, schema.warnings)
+    expected = {m: bundle.count(spec.source_object_of(m) or "") for m in objects}
+    mapper = factory(spec, bundle, spec_dir=spec_dir, members=members, namespace=namespace)
+    settings = PlannerSettings(
+        spec=spec,
+        graph=graph,
+        namespace=namespace,
+        metadata=metadata,
+        expected_rows=expected,
+        refresh=refresh,
+    )
+    try:
+        planner = Planner(settings, mapper=mapper, state=state, reader=reader, builder=builder)
+        if state is not None:
+            with state.snapshot():
+                planner.run()
+        else:
+            planner.run()
+        budget = compute_budget(
+            schema.changes,
+            builder.tallies.values(),
+            batch_size=spec.destination.batch_size,
+            per_minute=spec.destination.rate_limit.per_minute,
+            member_reads=math.ceil(len(members) / CHUNK) if spec.owners is not None else 0,
+            reads_for_plan=reader.data_requests,
+            metadata_reads_for_plan=reader.metadata_requests,
+        )
+    except BaseException:
+        builder.discard()
+        raise
+    header = builder.finish(budget, out)
+    return PlanResult(header, out, plan_file_sha256(out) if out is not None else None)
+
+
+def header_json(header: PlanHeader) -> str:
+    """The header as canonical, indented JSON (for ``--format json`` until #9 renders it)."""
+    return canonical_json(header.model_dump(mode="json"), indent=2)
