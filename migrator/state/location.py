@@ -167,3 +167,21 @@ def open_state(
         clock=clock,
         new_id=new_id,
     )
+
+
+def open_existing_state(
+    location: StateLocation | Path, *, clock: Clock | None = None
+) -> SqlStateStore | None:
+    """Open the state at ``location`` if there is one yet (a planner's view: no state means
+    ``prior_state = None``), else return None; never creates anything."""
+    if isinstance(location, Path):
+        location = SqliteLocation(path=location)
+    if isinstance(location, SqliteLocation):
+        return open_state(location, clock=clock) if location.path.exists() else None
+    try:
+        from migrator.state.postgres import state_schema_exists
+    except ImportError:
+        return open_state(location, clock=clock)  # raises the missing-driver error
+    if not state_schema_exists(location.dsn.get_secret_value(), location.schema_name):
+        return None
+    return open_state(location, clock=clock)

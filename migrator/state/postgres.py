@@ -241,3 +241,15 @@ def open_postgres_state(
         db.close()
         raise
     return SqlStateStore(db, location=location, clock=clock, new_id=new_id)
+
+
+def state_schema_exists(dsn: str, schema: str) -> bool:
+    """Whether the database at ``dsn`` has the state's schema (one short connection)."""
+    location = redacted_location(dsn, schema)
+    db = PostgresDatabase(
+        _connect(dsn, location, DEFAULT_LOCK_WAIT), schema=schema, location=location
+    )
+    try:
+        return db.schema_exists()
+    finally:
+        db.close()

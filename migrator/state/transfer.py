@@ -21,14 +21,19 @@ from migrator.state.sqlstore import SqlStateStore
 
 
 class StateCopy(FrozenModel):
-    """What a copy moved."""
+    """What a copy moved, and the proof that it lost nothing."""
 
+    source: str
+    target: str
+    """The locations, as messages show them (no password)."""
     lineage: str | None
     serial: int
     records: int
     """Rows of the record map copied."""
     rows: int
     """Rows copied in all tables (``meta`` included)."""
+    view_sha256: str
+    """The sha256 of ``state show --json --include-pre-images``, equal on both sides."""
 
 
 def _check_empty(target: SqlStateStore) -> None:
@@ -53,13 +58,34 @@ def _check_empty(target: SqlStateStore) -> None:
 
 
 def copy_state(source: SqlStateStore, target: SqlStateStore) -> StateCopy:
-    """Copy every content row of ``source`` into the empty ``target``, in one transaction.
+    """Copy every content row of ``source`` into the empty ``target`` in one transaction, then
+    prove the copy by comparing both full views; raise :class:`StateError` if they differ.
 
     The caller holds both stores' locks, so nothing writes either while it runs.
     """
     _check_empty(target)
-    src, dst = source.database, target.database
     meta = source.meta()
+    rows_copied, records = _copy_tables(source, target)
+    wanted, got = view_sha256(source), view_sha256(target)
+    if wanted != got:
+        raise StateError(
+            f"the copy at {target.location} differs from {source.location}",
+            detail=f"state show --json gives sha256 {got} there but {wanted} here.",
+            hint=f"do not use {target.location}; remove it, and report this as a bug",
+        )
+    return StateCopy(
+        source=source.location,
+        target=target.location,
+        lineage=meta.lineage,
+        serial=meta.serial,
+        records=records,
+        rows=rows_copied,
+        view_sha256=got,
+    )
+
+
+def _copy_tables(source: SqlStateStore, target: SqlStateStore) -> tuple[int, int]:
+    src, dst = source.database, target.database
     copied = records = 0
     with dst.transaction():
         meta_rows = src.fetch_all(sql.SELECT_META)
@@ -77,7 +103,7 @@ def copy_state(source: SqlStateStore, target: SqlStateStore) -> StateCopy:
                 if key is None or len(page) < PAGE_SIZE:
                     break
                 last = page[-1][0]
-    return StateCopy(lineage=meta.lineage, serial=meta.serial, records=records, rows=copied)
+    return copied, records
 
 
 def view_sha256(store: SqlStateStore) -> str:

@@ -1,6 +1,8 @@
-"""``migrator state list|show|rm|unlock``: inspect and repair a state.
+"""``migrator state list|show|rm|unlock|migrate``: inspect, repair and move a state.
 
-Every function opens the state it is given (never creating one), does its work and closes it.
+A state is a file path or a :class:`~migrator.state.location.StateLocation` (a file, or a
+PostgreSQL schema). Every function opens the state it is given (never creating one, except
+the target of ``migrate``), does its work and closes it.
 Listing and the JSON view stream, so they run in constant memory at a million records; they
 close the store when the iteration ends. ``state import`` (adopting records already in Twenty)
 needs the Twenty client and comes with apply (#10).
@@ -15,7 +17,14 @@ from migrator.addresses import AddressError, AddressKind, parse_address, sort_ad
 from migrator.clock import Clock
 from migrator.errors import StateError, UsageError
 from migrator.model import canonical_json
-from migrator.state import LockInfo, open_sqlite_state
+from migrator.state import LockInfo
+from migrator.state.location import (
+    SqliteLocation,
+    StateLocation,
+    is_postgres_uri,
+    open_state,
+    parse_state_location,
+)
 from migrator.state.lock import check_breakable
 from migrator.state.show import (
     StateSummary,
@@ -24,6 +33,7 @@ from migrator.state.show import (
     summarize_state,
 )
 from migrator.state.sqlstore import SqlStateStore
+from migrator.state.transfer import StateCopy, copy_state
 
 STATE_DIR = ".migrator"
 STATE_SUFFIX = ".state.db"
@@ -58,8 +68,16 @@ def resolve_state_path(explicit: Path | None, *, cwd: Path) -> Path:
     )
 
 
-def _open(path: Path, clock: Clock | None = None) -> SqlStateStore:
-    return open_sqlite_state(path, create=False, clock=clock)
+def resolve_state_location(explicit: str | None, *, cwd: Path) -> StateLocation:
+    """The state to use: ``explicit`` (a path, or ``postgresql://…?schema=NAME``), else the only
+    ``.migrator/*.state.db`` under ``cwd``."""
+    if explicit is not None:
+        return parse_state_location(explicit)
+    return SqliteLocation(path=resolve_state_path(None, cwd=cwd))
+
+
+def _open(path: Path | StateLocation, clock: Clock | None = None) -> SqlStateStore:
+    return open_state(path, create=False, clock=clock)
 
 
 def _parse(address: str) -> str:
@@ -73,7 +91,7 @@ def _parse(address: str) -> str:
         ) from None
 
 
-def list_state(path: Path, *, mapping: str | None = None) -> Iterator[str]:
+def list_state(path: Path | StateLocation, *, mapping: str | None = None) -> Iterator[str]:
     """Every address in the state (schema resources, then records), in address order."""
     store = _open(path)
     try:
@@ -84,13 +102,15 @@ def list_state(path: Path, *, mapping: str | None = None) -> Iterator[str]:
         store.close()
 
 
-def show_state(path: Path) -> StateSummary:
+def show_state(path: Path | StateLocation) -> StateSummary:
     """The headline facts and counts of the state."""
     with _open(path) as store:
         return summarize_state(store)
 
 
-def show_state_json(path: Path, *, include_pre_images: bool = False) -> Iterator[str]:
+def show_state_json(
+    path: Path | StateLocation, *, include_pre_images: bool = False
+) -> Iterator[str]:
     """The canonical JSON of the whole state, in chunks (equal states give equal bytes)."""
     store = _open(path)
     try:
@@ -99,7 +119,9 @@ def show_state_json(path: Path, *, include_pre_images: bool = False) -> Iterator
         store.close()
 
 
-def show_state_entry(path: Path, address: str, *, include_pre_images: bool = False) -> str:
+def show_state_entry(
+    path: Path | StateLocation, address: str, *, include_pre_images: bool = False
+) -> str:
     """The canonical JSON of what the state holds at ``address`` (record, schema, quarantine or
     hold entry)."""
     address = _parse(address)
@@ -131,7 +153,11 @@ def _not_in_state(addresses: Sequence[str], location: str) -> StateError:
 
 
 def remove_from_state(
-    path: Path, addresses: Sequence[str], *, lock_timeout: float = 0.0, clock: Clock | None = None
+    path: Path | StateLocation,
+    addresses: Sequence[str],
+    *,
+    lock_timeout: float = 0.0,
+    clock: Clock | None = None,
 ) -> int:
     """Forget ``addresses`` (records, schema resources, their quarantine and hold entries)
     without touching Twenty; all or nothing. Returns the state's new serial."""
@@ -162,13 +188,53 @@ def _is_held(store: SqlStateStore, address: str) -> bool:
     )
 
 
-def unlock_state(path: Path, *, force: bool = False) -> LockInfo | None:
+def unlock_state(path: Path | StateLocation, *, force: bool = False) -> LockInfo | None:
     """Release a lock whose holder is gone (or any lock with ``force``); return what was
     released, or ``None`` when the state was not locked."""
     with _open(path) as store:
         holder = store.lock_info()
         if holder is None:
             return None
-        check_breakable(holder, location=store.location, force=force)
+        check_breakable(
+            holder,
+            location=store.location,
+            force=force,
+            holder_connected=store.lock_holder_connected(),
+        )
         store.break_lock(holder)
         return holder
+
+
+def target_location(backend: str, target: str) -> StateLocation:
+    """The target of ``state migrate --to BACKEND TARGET``, checked against the backend."""
+    if backend == "postgres" and not is_postgres_uri(target):
+        raise UsageError(
+            "--to postgres needs a PostgreSQL URI as the target",
+            detail="The target is where the copy goes: a schema of a PostgreSQL database.",
+            hint="e.g. postgresql://migrator@db.example.com/crm?schema=oplacrm_to_twenty "
+            "(the password from PGPASSWORD or a .pgpass file)",
+        )
+    if backend == "sqlite" and is_postgres_uri(target):
+        raise UsageError(
+            "--to sqlite needs a file path as the target",
+            hint="e.g. .migrator/oplacrm-to-twenty.state.db",
+        )
+    return parse_state_location(target)
+
+
+def migrate_state(
+    source: Path | StateLocation,
+    target: StateLocation,
+    *,
+    lock_timeout: float = 0.0,
+    clock: Clock | None = None,
+) -> StateCopy:
+    """Copy the state at ``source`` into ``target`` (new or empty, usually another backend)
+    without loss: lineage, serial, the journal and pre-images, proven by equal
+    ``state show --json`` digests. Both are locked while it runs; the source is left as it
+    was (point the spec at the target afterwards)."""
+    with _open(source, clock) as src:
+        src.acquire_lock("state migrate", timeout=lock_timeout)
+        with open_state(target, create=True, clock=clock) as dst:
+            dst.acquire_lock("state migrate", timeout=lock_timeout)
+            return copy_state(src, dst)
