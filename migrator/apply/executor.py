@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,11 +44,18 @@ from migrator.apply.rules import rules_digest
 from migrator.apply.schema import SchemaRun
 from migrator.clock import Clock
 from migrator.errors import ApplyError, MigratorError, StalePlanError
-from migrator.identity import migration_namespace
+from migrator.identity import migration_namespace, twenty_id
 from migrator.model import Action
 from migrator.plan.model import PlanHeader, RecordChange
 from migrator.plan.planfile import iter_record_changes
-from migrator.state.model import Destination, PhaseCounts, RecordEntry, RunKind, RunStatus
+from migrator.state.model import (
+    Destination,
+    PhaseCounts,
+    RecordEntry,
+    RecordStatus,
+    RunKind,
+    RunStatus,
+)
 from migrator.state.store import StateStore
 from migrator.twenty.client import TwentyClient
 
@@ -86,7 +94,24 @@ def _completed_phases(continuation: Continuation) -> dict[str, PhaseCounts]:
     return done
 
 
-def verify_payloads(inputs: ApplyInputs, skip: set[str]) -> dict[str, tuple[int, int]]:
+def merged_id_map(store: StateStore, migration_name: str) -> dict[str, str]:
+    """Deterministic id → Twenty id of every record the state says migrator merged into,
+    restored or adopted under another id (the planner resolves foreign keys through it)."""
+    namespace_text = store.meta().namespace
+    namespace = uuid.UUID(namespace_text) if namespace_text else migration_namespace(migration_name)
+    found: dict[str, str] = {}
+    for row in store.record_digests():
+        if row.status is RecordStatus.WRITTEN:
+            continue
+        own = twenty_id(namespace, row.source_key)
+        if row.twenty_id != own:
+            found[own] = row.twenty_id
+    return found
+
+
+def verify_payloads(
+    inputs: ApplyInputs, skip: set[str], id_map: dict[str, str]
+) -> dict[str, tuple[int, int]]:
     """Recompute every payload of the phases not in ``skip``; refuse on any mismatch.
 
     Returns the number of (writes, deletes) each phase holds.
@@ -101,7 +126,8 @@ def verify_payloads(inputs: ApplyInputs, skip: set[str]) -> dict[str, tuple[int,
             continue
         writes = deletes = 0
         tally = ItemTally()
-        for item in join_phase(phase_changes, inputs.source.phase_items(phase), tally):
+        items = inputs.source.phase_items(phase)
+        for item in join_phase(phase_changes, items, tally, id_map):
             if isinstance(item, Mismatch):
                 total_problems += 1
                 if len(problems) < inputs.options.max_listed:
@@ -173,6 +199,7 @@ class _Run:
             plurals={},
             batch_size=options.batch_size,
             concurrency=options.concurrency,
+            phase_index={phase: i for i, phase in enumerate(self.inputs.header.phases)},
         )
         if ctx.resuming:
             for entry in self.store.quarantined():
@@ -213,7 +240,7 @@ def _run_phase(
     inputs.progress.phase_started(phase, size[0] + size[1], ceiling)
     before = _state_total(run.store)
     items = ItemTally()
-    paired = join_phase(changes, inputs.source.phase_items(phase), items)
+    paired = join_phase(changes, inputs.source.phase_items(phase), items, ctx.id_map)
     tally: PhaseTally = PhaseRunner(ctx, phase, rules_id).run(paired)
     counts = phase_counts(inputs.header, phase, tally, planned=size[0])
     report = PhaseReport(
@@ -235,8 +262,14 @@ def _run_phase(
         tx.record_phase(run.run_id, counts)
     run.audit.event("phase", {"counts": counts.model_dump(mode="json")})
     inputs.progress.phase_finished(report)
+    rows = inputs.source.source_rows(phase)
     problem = reconcile_error(
-        inputs.header, phase, counts, items, _state_total(run.store) - before, tally.state_delta
+        inputs.header,
+        phase,
+        counts,
+        items.total if rows is None else rows,
+        _state_total(run.store) - before,
+        tally.state_delta,
     )
     if problem is not None:
         raise problem
@@ -270,7 +303,8 @@ def execute(inputs: ApplyInputs) -> ApplyResult:
     if continuation.completed is not None:
         return _already_applied(inputs, continuation)
     skip = set(_completed_phases(continuation))
-    sizes = verify_payloads(inputs, skip) if options.verify_first else {}
+    id_map = merged_id_map(store, inputs.header.name)
+    sizes = verify_payloads(inputs, skip, dict(id_map)) if options.verify_first else {}
     started, requests0 = time.monotonic(), inputs.client.stats.data_requests
     run = _Run(inputs, continuation)
     run.audit.event(
@@ -284,6 +318,7 @@ def execute(inputs: ApplyInputs) -> ApplyResult:
     )
     try:
         ctx = run.context()
+        ctx.id_map.update(id_map)
         schema = SchemaRun(inputs.client, store, run.run_id, continuation.resuming, run.audit)
         schema_report = schema.run(inputs.header.schema_changes)
         ctx.plurals.update({name: o.name_plural for name, o in schema.objects().items()})

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from migrator.apply.join import Pair
-from migrator.apply.model import PROVENANCE_KEYS, Desired
+from migrator.apply.model import Desired
 from migrator.errors import ApplyError
 from migrator.model import Action, digest
 from migrator.state.model import PreImage, RecordEntry, RecordStatus
@@ -114,12 +114,7 @@ def _settle(job: Job, result: BatchResult, entries: dict[str, RecordEntry | None
 
 
 def _sent_ids(job: Job) -> list[tuple[str, Pair]]:
-    ids = []
-    for pair in job.pairs:
-        change = pair.change
-        target = change.existing_id if change.action in (Action.MERGE, Action.RESTORE) else None
-        ids.append((target or change.twenty_id, pair))
-    return ids
+    return [(pair.change.existing_id or pair.change.twenty_id, pair) for pair in job.pairs]
 
 
 # --- create ---------------------------------------------------------------------------------
@@ -157,8 +152,8 @@ def run_create(ctx: HandlerContext, job: Job) -> JobResult:
     bodies: list[Record] = []
     entries: dict[str, RecordEntry | None] = {}
     for pair in job.pairs:
-        assert pair.desired is not None
-        body = dict(pair.desired.payload)
+        assert pair.desired is not None and pair.body is not None
+        body = dict(pair.body)
         file_ids = _upload(ctx, pair.desired, body) if pair.desired.files else []
         bodies.append(body)
         entries[pair.change.address] = _entry(
@@ -219,14 +214,9 @@ def _read_pre_images(ctx: HandlerContext, job: Job, out: JobResult) -> dict[str,
     return known
 
 
-def _upsert_body(pair: Pair) -> Record:
-    assert pair.desired is not None
-    change = pair.change
-    body = dict(pair.desired.payload)
-    if change.action in (Action.MERGE, Action.RESTORE):
-        body = {k: v for k, v in body.items() if k not in PROVENANCE_KEYS}
-        body["id"] = change.existing_id
-    return body
+def _body(pair: Pair) -> Record:
+    assert pair.body is not None
+    return dict(pair.body)
 
 
 def run_upsert(ctx: HandlerContext, job: Job) -> JobResult:
@@ -241,7 +231,8 @@ def run_upsert(ctx: HandlerContext, job: Job) -> JobResult:
             stored = job.existing.get(change.address)
             status = stored.status if stored is not None else RecordStatus.WRITTEN
             image = stored.pre_image if stored is not None else None
-            entries[change.address] = _entry(pair, change.twenty_id, status, pre_image=image)
+            twenty_id = change.existing_id or change.twenty_id
+            entries[change.address] = _entry(pair, twenty_id, status, pre_image=image)
         elif change.address not in images:
             out.refused.append(
                 (pair, "merge_target_missing", "The existing record the plan merges into is gone.")
@@ -256,7 +247,7 @@ def run_upsert(ctx: HandlerContext, job: Job) -> JobResult:
     if sendable:
         sub = Job(job.kind, job.twenty_object, job.plural, sendable, job.existing, job.index)
         result = ctx.client.records.upsert_batch(
-            job.plural, [_upsert_body(p) for p in sendable], batch_index=job.index
+            job.plural, [_body(p) for p in sendable], batch_index=job.index
         )
         settled = _settle(sub, result, entries)
         out.done.extend(settled.done)
@@ -270,7 +261,7 @@ def run_upsert(ctx: HandlerContext, job: Job) -> JobResult:
 
 def run_link(ctx: HandlerContext, job: Job) -> JobResult:
     """Batch-upsert second-pass links ``{id, <field>Id}``."""
-    bodies = [dict(p.desired.payload) for p in job.pairs if p.desired is not None]
+    bodies = [_body(p) for p in job.pairs]
     result = ctx.client.records.upsert_batch(job.plural, bodies, batch_index=job.index)
     return _settle(job, result, {})
 
@@ -327,7 +318,7 @@ def job_kind(pair: Pair) -> JobKind:
     action = pair.change.action
     if action is Action.DELETE:
         return "delete"
-    if pair.desired is not None and pair.desired.link:
+    if pair.is_link:
         return "link"
     if action is Action.CREATE:
         return "create"

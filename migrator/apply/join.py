@@ -14,22 +14,30 @@ header's order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from migrator.apply.model import Desired, DesiredItem
 from migrator.errors import PlanError
 from migrator.mapping.model import Fate, RowOutcome
-from migrator.model import Action, digest
+from migrator.model import Action
 from migrator.plan.model import RecordChange
+from migrator.plan.payloads import link_payload, payload_digest, write_payload
 
 
 class Pair(NamedTuple):
-    """A change of the plan and the write recomputed for it (``None`` for deletes)."""
+    """A change of the plan, the write recomputed for it and the body to send (``None`` for
+    deletes)."""
 
     change: RecordChange
     desired: Desired | None
+    body: dict[str, Any] | None = None
+
+    @property
+    def is_link(self) -> bool:
+        """True for a second-pass link."""
+        return self.desired is not None and self.desired.link is not None
 
 
 class Mismatch(NamedTuple):
@@ -59,26 +67,39 @@ class ItemTally:
             self.desired += 1
 
 
-def _problem(change: RecordChange, desired: Desired) -> str | None:
+def shape_body(change: RecordChange, desired: Desired, id_map: Mapping[str, str]) -> dict[str, Any]:
+    """The body apply sends for ``change``, shaped exactly as the planner digested it."""
+    if desired.link is not None:
+        record_id = change.existing_id or change.twenty_id
+        return link_payload(record_id, desired.link.field, desired.link.target_id, id_map)
+    return write_payload(desired.payload, id_map=id_map, existing_id=change.existing_id)
+
+
+def _problem(change: RecordChange, desired: Desired, body: dict[str, Any]) -> str | None:
     if desired.twenty_object != change.twenty_object:
         return f"now writes {desired.twenty_object}, the plan says {change.twenty_object}"
-    if change.action in (Action.CREATE, Action.UPDATE) and desired.twenty_id != change.twenty_id:
+    if desired.twenty_id != change.twenty_id:
         return "now has another Twenty id than the plan"
-    if desired.payload_digest != change.payload_digest:
+    if payload_digest(body) != change.payload_digest:
         return "its payload no longer matches the plan's digest"
-    if digest(dict(desired.payload)) != desired.payload_digest:
-        return "its recomputed payload does not match its own digest"
     return None
 
 
 def join_phase(
-    changes: Iterable[RecordChange], items: Iterator[DesiredItem], tally: ItemTally
+    changes: Iterable[RecordChange],
+    items: Iterator[DesiredItem],
+    tally: ItemTally,
+    id_map: dict[str, str],
 ) -> Iterator[Pair | Mismatch]:
     """Pair ``changes`` (one phase, plan order) with ``items`` (the same phase, recomputed).
 
-    Every item is counted into ``tally``, including those after the last change.
+    Every item is counted into ``tally``, including those after the last change. ``id_map``
+    (deterministic id → Twenty id of records migrator merged into or restored) resolves foreign
+    keys and learns each merge or restore as it passes, as the planner's did.
     """
     for change in changes:
+        if change.existing_id is not None and change.action is not Action.DELETE:
+            id_map[change.twenty_id] = change.existing_id
         if change.action is Action.DELETE:
             yield Pair(change, None)
             continue
@@ -93,8 +114,12 @@ def join_phase(
                     change.address, f"the source now gives it no write ({item.fate}: {item.code})"
                 )
             else:
-                problem = _problem(change, item)
-                yield Pair(change, item) if problem is None else Mismatch(change.address, problem)
+                body = shape_body(change, item, id_map)
+                problem = _problem(change, item, body)
+                if problem is None:
+                    yield Pair(change, item, body)
+                else:
+                    yield Mismatch(change.address, problem)
             break
         else:
             yield Mismatch(change.address, "the source no longer produces it (or in another order)")

@@ -16,23 +16,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from migrator.mapping.model import FileRef, RowOutcome
+from migrator.mapping.model import FileRef, Link, RowOutcome
 from migrator.model import FrozenModel
 from migrator.state.model import PhaseCounts
-
-PROVENANCE_KEYS = frozenset({"createdAt", "createdBy"})
-"""Payload keys a merge or restore does not send: the existing record keeps its own history."""
 
 
 @dataclass(frozen=True, slots=True)
 class Desired:
-    """One write recomputed from the source: the exact payload, and what it depends on.
+    """One write recomputed from the source, as the mapper made it.
 
-    ``payload_digest`` is :func:`migrator.model.digest` of ``payload`` and must equal the plan's
-    digest for ``address`` in this phase. ``link`` marks a second-pass link payload ``{id,
-    <field>Id}``: it changes one relation of a record already written and is not a record of the
-    state. ``files`` are uploaded just before the record is created, and their ids added to the
-    payload under each ``FileRef.field`` (file ids are not known at plan time, so they are outside
+    ``payload`` is the mapper's desired payload (deterministic ids everywhere); the executor
+    shapes the body it sends from it with :mod:`migrator.plan.payloads` — ids of records
+    migrator merged into resolved, ``id`` and history keys set for merges — exactly as the
+    planner did, and refuses the write when that body's digest is not the plan's. A second-pass
+    link item carries ``link`` (the relation to set on the record ``twenty_id``) and the record's
+    ``links`` (all of them: once the last is written the state stores the record's digest with
+    its links). ``files`` are uploaded just before the record is created, their ids added to the
+    body under each ``FileRef.field`` (file ids are not known at plan time, so they are outside
     the digest).
     """
 
@@ -42,13 +42,12 @@ class Desired:
     twenty_object: str
     twenty_id: str
     payload: Mapping[str, Any]
-    payload_digest: str
     depends_on: tuple[str, ...] = ()
     files: tuple[FileRef, ...] = ()
-    link: bool = False
+    links: tuple[Link, ...] = ()
+    link: Link | None = None
     rules: str = ""
-    """Digest of the rule set (transforms, value maps, owner rule) that produced the payload: the
-    audit log's pointer to the ``decision`` line naming those rules (never the values)."""
+    """Digest of the rule set (transforms, value maps, owner rule) that produced the payload."""
 
 
 DesiredItem = Desired | RowOutcome
@@ -64,6 +63,11 @@ class DesiredSource(Protocol):
 
     def phase_items(self, phase: str) -> Iterator[DesiredItem]:
         """The items of ``phase`` in planning order (a fresh pass over the source each call)."""
+        ...
+
+    def source_rows(self, phase: str) -> int | None:
+        """Source rows the last :meth:`phase_items` pass of ``phase`` read (``None``: the items
+        themselves are the rows)."""
         ...
 
     def phase_rules(self, phase: str) -> Mapping[str, Any]:

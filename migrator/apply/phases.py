@@ -24,6 +24,7 @@ from migrator.apply.join import Mismatch, Pair
 from migrator.apply.progress import ProgressSink
 from migrator.errors import StalePlanError
 from migrator.model import Action
+from migrator.plan.payloads import applied_digest
 from migrator.state.model import HoldEntry, QuarantineEntry, RecordEntry, RecordStatus
 from migrator.state.store import StateStore
 
@@ -65,6 +66,10 @@ class RunContext:
     plurals: dict[str, str]
     batch_size: int
     concurrency: int
+    phase_index: dict[str, int] = field(default_factory=dict)
+    """Position of every phase in the plan (to know a record's last link phase)."""
+    id_map: dict[str, str] = field(default_factory=dict)
+    """Deterministic id → Twenty id of records migrator merged into or restored."""
     failed: set[str] = field(default_factory=set)
     """Addresses not written in this plan's runs (rejected or held): their dependants are held."""
 
@@ -153,7 +158,7 @@ class PhaseRunner:
     # --- resumed runs and cascade -------------------------------------------------------
     def _settled_before(self, pair: Pair) -> bool:
         """True (and counted) when an earlier run of this plan finished this change."""
-        if not self.ctx.resuming or (pair.desired is not None and pair.desired.link):
+        if not self.ctx.resuming or pair.is_link:
             return False
         store, change = self.ctx.store, pair.change
         entry = store.record(change.address)
@@ -202,7 +207,7 @@ class PhaseRunner:
             "hold", {"address": change.address, "code": PARENT_NOT_WRITTEN, "blocked_by": blocker}
         )
         self.ctx.progress.advanced(self.phase, 1)
-        if pair.desired.link:
+        if pair.is_link:
             return True
         self.ctx.failed.add(change.address)
         self._held.append(
@@ -250,16 +255,38 @@ class PhaseRunner:
             if result.job.kind != "link":
                 quarantine.append(_quarantine_entry(pair, code, reason))
         ctx.audit.flush()
+        linked = self._links_complete(result) if result.job.kind == "link" else []
         with ctx.store.batch(run_id=ctx.run_id) as tx:
             for _, entry in result.done:
                 if entry is not None:
                     tx.record_written(entry)
+            for entry in linked:
+                tx.record_written(entry)
             for pair, _ in result.done:
                 if result.job.kind == "delete":
                     tx.forget_record(pair.change.address)
             for q in quarantine:
                 tx.quarantine(q)
         ctx.progress.advanced(self.phase, len(result.done) + len(result.refused))
+
+    def _links_complete(self, result: JobResult) -> list[RecordEntry]:
+        """State entries of records whose last link this job wrote, with their applied digest
+        (record digest and links), so a later plan sees the links as done."""
+        here = self.ctx.phase_index.get(self.phase, -1)
+        updated = []
+        for pair, _ in result.done:
+            desired = pair.desired
+            assert desired is not None
+            phases = [f"link.{desired.mapping}.{link.field}" for link in desired.links]
+            if max((self.ctx.phase_index.get(p, -1) for p in phases), default=-1) != here:
+                continue
+            entry = self.ctx.store.record(pair.change.address)
+            if entry is None:
+                continue
+            pairs = [(link.field, link.target_id) for link in desired.links]
+            full = applied_digest(entry.payload_digest, pairs)
+            updated.append(entry.model_copy(update={"payload_digest": full, "run_id": None}))
+        return updated
 
     def _count_done(self, job: Job, pair: Pair, entry: RecordEntry | None) -> None:
         tally, action = self.tally, pair.change.action

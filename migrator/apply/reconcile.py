@@ -17,7 +17,6 @@ returns the error that stops the run if one fails:
 from __future__ import annotations
 
 from migrator.addresses import AddressKind, address_kind
-from migrator.apply.join import ItemTally
 from migrator.apply.phases import PhaseTally
 from migrator.errors import ApplyError
 from migrator.plan.model import MappingCounts, PlanHeader
@@ -73,7 +72,7 @@ def reconcile_error(
     header: PlanHeader,
     phase: str,
     counts: PhaseCounts,
-    items: ItemTally,
+    rows_read: int,
     state_delta: int,
     expected_delta: int,
 ) -> ApplyError | None:
@@ -90,9 +89,9 @@ def reconcile_error(
             hint=HINT,
         )
     plan = _counts_for(header, phase)
-    if plan is not None and items.total != plan.source:
+    if plan is not None and rows_read != plan.source:
         return ApplyError(
-            f"{phase} does not add up: the source gave {items.total} rows, the plan counted "
+            f"{phase} does not add up: the source gave {rows_read} rows, the plan counted "
             f"{plan.source}",
             hint=HINT,
         )
