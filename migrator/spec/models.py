@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Discriminator as Tagged
-from pydantic import Field, Tag, WithJsonSchema
+from pydantic import Field, Tag, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
 from migrator.spec.base import Shorthand, SpecModel
 from migrator.spec.mapping_models import (
@@ -121,11 +122,38 @@ class DestinationSpec(SpecModel):
 
 
 class StateSpec(SpecModel):
-    """Where migrator keeps what it did (lineage, record map, cursors, journal)."""
+    """Where migrator keeps what it did (lineage, record map, cursors, journal): a SQLite file
+    (one engineer, the sandbox) or a PostgreSQL schema shared by a team's CI jobs."""
 
-    backend: Literal["sqlite"] = "sqlite"
+    backend: Literal["sqlite", "postgres"] = "sqlite"
     path: str | None = None
-    """The state file, relative to the spec file; None means ``.migrator/<name>.state.db``."""
+    """sqlite: the state file, relative to the spec file; None means
+    ``.migrator/<name>.state.db``."""
+    dsn: str | None = None
+    """postgres: the database, as a libpq URI or ``key=value`` string, usually
+    ``${MIGRATOR_STATE_DSN}``. It names no password: the spec is embedded in every plan, so the
+    password comes from PGPASSWORD or a .pgpass file (and the user may come from PGUSER)."""
+    schema_: str | None = Field(default=None, alias="schema", pattern=r"^[a-z0-9_]{1,63}$")
+    """postgres: the schema holding this migration's state tables; None means the migration
+    name with ``-`` as ``_``."""
+
+    @model_validator(mode="after")
+    def _keys_fit_the_backend(self) -> StateSpec:
+        if self.backend == "postgres":
+            if not self.dsn:
+                raise PydanticCustomError(
+                    "state_dsn_missing",
+                    "`backend: postgres` needs `dsn` (e.g. ${MIGRATOR_STATE_DSN})",
+                )
+            if self.path is not None:
+                raise PydanticCustomError(
+                    "state_key_backend", "`path` is for `backend: sqlite`; postgres uses `dsn`"
+                )
+        elif self.dsn is not None or self.schema_ is not None:
+            raise PydanticCustomError(
+                "state_key_backend", "`dsn` and `schema` need `backend: postgres`"
+            )
+        return self
 
 
 class ProvenanceSpec(SpecModel):

@@ -2,7 +2,8 @@
 
 Scans every string value of the loaded document (after ``${VAR}`` interpolation, so a key pulled
 into a value from the environment is caught too) for a JWT (Twenty's API keys are JWTs) or a
-long random-looking token. Findings are positioned and never quote the value.
+long random-looking token, and the state DSN for a password (even one interpolated from the
+environment: the spec is embedded in plans). Findings are positioned and never quote the value.
 """
 
 from __future__ import annotations
@@ -24,6 +25,15 @@ _HEX = re.compile(r"^[0-9a-fA-F]+$")
 MIN_ENTROPY = 3.8
 
 HINT = "put the key in the environment variable named by `destination.api_key_env`"
+#: A password in a libpq DSN: ``scheme://user:password@``, ``?password=`` or ``password=…``.
+_DSN_PASSWORD = re.compile(
+    r"^\s*postgres(?:ql)?://[^/?#@]*:[^/?#@]*@|[?&]password=|(?:^|\s)password\s*=", re.I
+)
+DSN_PATH: PathKey = ("state", "dsn")
+DSN_HINT = (
+    "keep user, host and database in the DSN and give the password in PGPASSWORD or a .pgpass "
+    "file; the spec, DSN included, is embedded in every plan"
+)
 
 
 def _strings(data: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
@@ -63,6 +73,10 @@ def find_literal_secrets(document: YamlDocument) -> list[Diagnostic]:
     """One error per string value that looks like an API key or secret token."""
     found: list[Diagnostic] = []
     for path, text in _strings(document.data, ()):
+        if path == DSN_PATH and _DSN_PASSWORD.search(text):
+            message = "the state DSN holds a password: a spec must never hold secrets"
+            found.append(document.diagnostic(message, path, hint=DSN_HINT))
+            continue
         if _JWT.search(text):
             message = "this value looks like an API key (a JWT): a spec must never hold secrets"
         elif looks_like_token(text):
