@@ -8,12 +8,19 @@ inside this package.
 from __future__ import annotations
 
 from migrator.graph.compile import TARGET_OBJECTS, MigrationGraph, compile_graph, is_active
-from migrator.graph.nodes import SCHEMA_KINDS, TARGETS_FIELD, EdgeReason, GraphNode, NodeKind
+from migrator.graph.nodes import (
+    SCHEMA_KINDS,
+    TARGETS_SUFFIX,
+    EdgeReason,
+    GraphNode,
+    NodeKind,
+    targets_mapping,
+)
 from migrator.graph.render import to_dot, to_mermaid
 
 __all__ = [
     "SCHEMA_KINDS",
-    "TARGETS_FIELD",
+    "TARGETS_SUFFIX",
     "TARGET_OBJECTS",
     "EdgeReason",
     "GraphNode",
@@ -21,6 +28,7 @@ __all__ = [
     "NodeKind",
     "compile_graph",
     "is_active",
+    "targets_mapping",
     "to_dot",
     "to_mermaid",
 ]

@@ -36,7 +36,7 @@ from migrator.addresses import (
 )
 from migrator.catalogue import FieldType
 from migrator.errors import GraphError
-from migrator.graph.nodes import TARGETS_FIELD, EdgeReason, GraphNode, NodeKind
+from migrator.graph.nodes import EdgeReason, GraphNode, NodeKind, targets_mapping
 from migrator.graph.order import apply_order
 from migrator.spec.models import ChildMapping, Mapping, MigrationSpec, Target, ValueSpec
 
@@ -86,6 +86,7 @@ class MigrationGraph:
         """The subgraph for ``--target``: those mappings, their links and targets, and
         everything they need (transitively). Unknown names raise :class:`GraphError`."""
         known = {n.mapping for n in self.nodes() if n.kind is NodeKind.RECORDS}
+        owners = {n.address: n.parent for n in self.nodes() if n.kind is NodeKind.TARGETS}
         unknown = sorted(set(mappings) - known)
         if unknown:
             raise GraphError(
@@ -96,7 +97,8 @@ class MigrationGraph:
         wanted = set(mappings)
         keep: set[str] = set()
         for node in self.nodes():
-            if not node.is_schema and node.mapping in wanted:
+            owner = owners.get(node.address)
+            if not node.is_schema and (node.mapping in wanted or owner in wanted):
                 keep.add(node.address)
                 keep.update(nx.ancestors(self.graph, node.address))
         sub = self.graph.subgraph(keep).copy()
@@ -255,13 +257,14 @@ class _Builder:
         if not active or body.to not in TARGET_OBJECTS:
             return
         holder = TARGET_OBJECTS[body.to]
+        phase = targets_mapping(name)
         address = self.add(
             GraphNode(
-                address=link_address(name, TARGETS_FIELD),
+                address=mapping_address(phase),
                 kind=NodeKind.TARGETS,
                 twenty_object=holder,
-                mapping=name,
-                field=TARGETS_FIELD,
+                mapping=phase,
+                parent=name,
             )
         )
         self.edge(mapping_address(name), address, EdgeReason.TARGET)

@@ -9,8 +9,9 @@ A node is one unit of apply order, named by its address (:mod:`migrator.addresse
 * record nodes — ``mapping.<mapping>``: every record one mapping (or child mapping) writes;
 * link nodes — ``link.<mapping>.<field>``: a relation written in a second pass once both records
   exist (a self reference, or a ``ref`` marked ``deferred``);
-* target nodes — ``link.<mapping>.targets``: the ``noteTarget``/``taskTarget`` rows that tie a
-  mapping's notes or tasks to the records they are about, written once those records exist.
+* target nodes — ``mapping.<mapping>-targets``: the ``noteTarget``/``taskTarget`` rows that tie
+  a mapping's notes or tasks to the records they are about, written once those records exist
+  (the mapper runs them as their own phase, ``<mapping>-targets``).
 
 Nodes are frozen values; the graph (:mod:`migrator.graph.compile`) holds them by address.
 """
@@ -22,8 +23,13 @@ import enum
 from migrator.addresses import address_sort_key
 from migrator.model import FrozenModel
 
-#: The field name of a target node's address: ``link.<mapping>.targets``.
-TARGETS_FIELD = "targets"
+#: Appended to a note or task mapping's name to name its targets phase (``activities-targets``).
+TARGETS_SUFFIX = "-targets"
+
+
+def targets_mapping(mapping: str) -> str:
+    """The name of ``mapping``'s targets phase, as the mapper runs it (``notes-targets``)."""
+    return mapping + TARGETS_SUFFIX
 
 
 class NodeKind(enum.StrEnum):
@@ -83,9 +89,11 @@ class GraphNode(FrozenModel):
     option: str | None = None
     """Option nodes: the option value."""
     mapping: str | None = None
-    """Record, link and target nodes: the mapping (or child mapping) whose records they write."""
+    """Record, link and target nodes: the mapping (or child mapping) whose records they write;
+    for target nodes the targets phase (``notes-targets``), whose records carry that name."""
     parent: str | None = None
-    """Record nodes of child mappings: the parent mapping."""
+    """Record nodes of child mappings: the parent mapping; target nodes: the note or task
+    mapping whose targets they write."""
     ref: str | None = None
     """Link nodes: the mapping whose records the link points at."""
     provenance: bool = False

@@ -143,8 +143,8 @@ class PlanBuilder:
     ) -> None:
         """One record change of the current phase.
 
-        ``counts_as`` is ``record`` (a source row's record), ``link`` or ``target``; ``owner``
-        is the mapping it counts under (default: the change's own mapping).
+        ``counts_as`` is ``record`` (a source row's record) or ``link`` (a second-pass link of
+        it); ``owner`` is the mapping it counts under (default: the change's own mapping).
         """
         if self._current < 0 or change.phase != self.phases[self._current]:
             raise PlanError(f"a change of {change.phase} arrived outside its phase")
@@ -153,7 +153,7 @@ class PlanBuilder:
         if counts_as == "record":
             counts[_COUNTED[change.action]] += 1
         elif change.action is not Action.NOOP:
-            counts["links" if counts_as == "link" else "targets"] += 1
+            counts["links"] += 1
         if change.action is Action.NOOP:
             return
         self._writer.add(change)
@@ -178,7 +178,7 @@ class PlanBuilder:
     def _counter(self, mapping: str, twenty_object: str) -> dict[str, int]:
         if mapping not in self._counts:
             self._counts[mapping] = dict.fromkeys(
-                (*_COUNTED.values(), *_FATES.values(), "links", "targets"), 0
+                (*_COUNTED.values(), *_FATES.values(), "links"), 0
             )
             self._objects.setdefault(mapping, twenty_object)
         return self._counts[mapping]

@@ -170,9 +170,8 @@ class MappingCounts(FrozenModel):
     """Rows folded into another mapping's records (consents into patients); they are source
     rows of this mapping's object, accounted for by the record they were folded into."""
     links: int = 0
-    """Second-pass link writes of this mapping's records (not source rows; outside the sum)."""
-    targets: int = 0
-    """Note/task target rows this mapping's records get (not source rows; outside the sum)."""
+    """Second-pass link writes of this mapping's records (not source rows; outside the sum).
+    Note/task targets are a mapping of their own (``<mapping>-targets``), counted like one."""
 
     @property
     def accounted(self) -> int:

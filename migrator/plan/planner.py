@@ -7,14 +7,18 @@ For each phase in apply order (:meth:`Planner.run`):
   lookup; a lookup first runs the mapper once to collect the values to look up); then stream the
   mapper's output — each desired record is decided (:func:`~migrator.plan.diff.decide_record`)
   and goes to the builder; row outcomes and findings are counted; records whose parents will not
-  be written are held (the cascade); links and note/task targets are spooled for their phases;
+  be written are held (the cascade); second-pass links are spooled for their phases;
 * **links** (``link.<m>.<field>``): the spooled links, their targets resolved through the final
   id map, each a partial upsert unless already written;
-* **targets** (``link.<m>.targets``): the spooled target rows, decided like records.
+* **targets** (``mapping.<m>-targets``): the note/task target rows, which the mapper makes in
+  their own run once every record they point at is planned; decided like records.
 
 Updates, merges and restores of up to ``diff_sample`` records per mapping get field-level
-differences from their current values in Twenty, read 200 ids a request; ``--refresh`` reads
-every record the state has and diffs them all (drift).
+differences from their current values in Twenty, read 200 ids a request (at most
+:data:`DIFF_READS` requests per mapping); ``--refresh`` reads every record the state has and
+diffs them all (drift). Changes are always written in the order the mapper yields their records
+(apply pairs them with its own recomputation in one forward pass): while reads are batched, the
+decisions after them wait in a bounded queue.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from migrator.errors import PlanError
-from migrator.graph import TARGET_OBJECTS, GraphNode, MigrationGraph, NodeKind
+from migrator.graph import GraphNode, MigrationGraph, NodeKind
 from migrator.mapping.model import DesiredRecord, Fate, Finding, MappingResult, RowOutcome
 from migrator.model import Action
 from migrator.plan.build import PlanBuilder
@@ -94,14 +98,23 @@ class PlannerSettings:
     diff_sample: int = DIFF_SAMPLE
 
 
+QUEUE_LIMIT = 5_000
+"""Decisions held back at most while reads for field differences are batched (their order
+is kept: a phase's changes are written in the order the mapper yields its records)."""
+DIFF_READS = 5
+"""Read requests per mapping spent at most on field differences (``--refresh`` aside)."""
+
+
 @dataclass
-class _Pending:
-    """Records waiting for their current values to be read (a batch of up to 200)."""
+class _Queue:
+    """Decisions in mapper order, some waiting for their record's current values."""
 
     plural: str
-    items: list[tuple[DesiredRecord, RecordDigest | None, RecordDecision | None]] = field(
+    items: list[tuple[DesiredRecord, RecordDigest | None, RecordDecision | None, bool]] = field(
         default_factory=list
     )
+    """``(desired, state row, decision or None until read, whether it needs a read)``."""
+    reads: int = 0
 
 
 class Planner:
@@ -130,18 +143,17 @@ class Planner:
         self.scanned: set[str] = set()
         self.spools: dict[str, Spool] = {}
         self._sampled: dict[str, int] = {}
+        self._diff_reads: dict[str, int] = {}
 
     def run(self) -> None:
         """Plan every record, link and target phase of the graph, in apply order."""
         try:
             for node in self.settings.graph.phases():
                 self.builder.start_phase(node.address)
-                if node.kind is NodeKind.RECORDS:
-                    self._records(node)
-                elif node.kind is NodeKind.LINK:
+                if node.kind is NodeKind.LINK:
                     self._links(node)
                 else:
-                    self._targets(node)
+                    self._records(node)
         finally:
             for spool in self.spools.values():
                 spool.discard()
@@ -157,7 +169,7 @@ class Planner:
         states = {mapping: load_mapping_state(self.state, mapping)}
         self.id_map.update(states[mapping].merged(self.settings.namespace))
         index = self._index(node, states[mapping])
-        pending = _Pending(self._plural(node.twenty_object))
+        pending = _Queue(self._plural(node.twenty_object))
         for item in self.mapper.run(mapping):
             if isinstance(item, DesiredRecord):
                 self._desired(node, item, states, index, pending)
@@ -183,16 +195,13 @@ class Planner:
         desired: DesiredRecord,
         states: dict[str, MappingState],
         index: ExistingIndex | None,
-        pending: _Pending,
+        pending: _Queue,
     ) -> None:
         entry = self._state_of(states, desired.mapping).take(desired.address)
-        if desired.twenty_object in TARGET_OBJECTS.values():
-            self._spool(f"link.{node.mapping}.targets").append((desired, entry))
-            return
         if self._held(desired, node.twenty_object):
             return
         if self.settings.refresh and entry is not None:
-            self._queue(node, pending, (desired, entry, None))
+            self._queue(node, pending, (desired, entry, None, True))
             return
         decision = decide_record(
             desired,
@@ -202,37 +211,43 @@ class Planner:
             id_map=self.id_map,
             rules=self._rules(desired.mapping),
         )
+        self._note(desired, decision)
+        needs_read = self._samples_diff(desired.mapping, decision)
+        if needs_read or pending.items:
+            self._queue(node, pending, (desired, entry, decision, needs_read))
+        else:
+            self._emit(desired, decision)
+
+    def _samples_diff(self, mapping: str, decision: RecordDecision) -> bool:
+        """Whether this change's field differences are read (a bounded sample per mapping)."""
         change = decision.change
-        wants_diff = change is not None and change.action in (
-            Action.UPDATE,
-            Action.MERGE,
-            Action.RESTORE,
-        )
-        if wants_diff and self._sampled.get(desired.mapping, 0) < self.settings.diff_sample:
-            self._sampled[desired.mapping] = self._sampled.get(desired.mapping, 0) + 1
-            self._note(desired, decision)
-            self._queue(node, pending, (desired, entry, decision))
-            return
-        self._emit(node, desired, decision)
+        if change is None or change.action not in (Action.UPDATE, Action.MERGE, Action.RESTORE):
+            return False
+        sampled = self._sampled.get(mapping, 0)
+        if sampled >= self.settings.diff_sample or self._diff_reads.get(mapping, 0) >= DIFF_READS:
+            return False
+        self._sampled[mapping] = sampled + 1
+        return True
 
     def _queue(
         self,
         node: GraphNode,
-        pending: _Pending,
-        item: tuple[DesiredRecord, RecordDigest | None, RecordDecision | None],
+        pending: _Queue,
+        item: tuple[DesiredRecord, RecordDigest | None, RecordDecision | None, bool],
     ) -> None:
         pending.items.append(item)
-        if len(pending.items) >= CHUNK:
+        pending.reads += item[3]
+        if pending.reads >= CHUNK or len(pending.items) >= QUEUE_LIMIT:
             self._flush(node, pending)
 
-    def _flush(self, node: GraphNode, pending: _Pending) -> None:
-        """Read the pending records' current values, then decide or diff and emit them."""
-        if not pending.items:
-            return
-        ids = [self._current_id(d, e, c) for d, e, c in pending.items]
-        rows = self.reader.by_ids(pending.plural, ids) if pending.plural else {}
-        for (desired, entry, decision), ident in zip(pending.items, ids, strict=True):
-            row = rows.get(ident)
+    def _flush(self, node: GraphNode, pending: _Queue) -> None:
+        """Read what the queued records need, then decide or diff and emit them in order."""
+        wanted = [self._current_id(d, e, c) for d, e, c, read in pending.items if read]
+        rows = self.reader.by_ids(pending.plural, wanted) if wanted and pending.plural else {}
+        if wanted and node.mapping is not None:
+            self._diff_reads[node.mapping] = self._diff_reads.get(node.mapping, 0) + 1
+        for desired, entry, decision, read in pending.items:
+            row = rows.get(self._current_id(desired, entry, decision)) if read else None
             if decision is None:
                 decision = decide_record(
                     desired,
@@ -250,8 +265,9 @@ class Planner:
                 decision = RecordDecision(
                     change, None, decision.existing_id, decision.links_done, decision.body
                 )
-            self._emit(node, desired, decision, noted=True)
+            self._emit(desired, decision)
         pending.items.clear()
+        pending.reads = 0
 
     @staticmethod
     def _current_id(
@@ -268,18 +284,8 @@ class Planner:
         if decision.quarantine is not None:
             self.blocked.add(desired.address)
 
-    def _emit(
-        self,
-        node: GraphNode,
-        desired: DesiredRecord,
-        decision: RecordDecision,
-        *,
-        noted: bool = False,
-        counts_as: str = "record",
-        owner: str | None = None,
-    ) -> None:
-        if not noted:
-            self._note(desired, decision)
+    def _emit(self, desired: DesiredRecord, decision: RecordDecision) -> None:
+        """Hand one decided record to the builder (decisions are noted when made)."""
         if decision.quarantine is not None:
             self.builder.add_quarantine(decision.quarantine, desired.twenty_object)
             return
@@ -288,8 +294,6 @@ class Planner:
             raise PlanError(f"no decision for {desired.address}")
         self.builder.add_change(
             change,
-            counts_as=counts_as,
-            owner=owner,
             body=decision.body,
             sensitive=desired.sensitive_fields,
             files=len(desired.files),
@@ -437,13 +441,3 @@ class Planner:
                 existing_id=intent.existing_id,
             )
             self.builder.add_change(change, counts_as="link", body=body)
-
-    def _targets(self, node: GraphNode) -> None:
-        spool = self.spools.pop(node.address, None)
-        for desired, entry in spool.drain() if spool is not None else ():
-            if self._held(desired, desired.twenty_object):
-                continue
-            decision = decide_record(
-                desired, phase=node.address, entry=entry, index=None, id_map=self.id_map
-            )
-            self._emit(node, desired, decision, counts_as="target", owner=node.mapping)

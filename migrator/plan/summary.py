@@ -22,7 +22,6 @@ _COLUMNS = (
     ("skipped", "skipped"),
     ("aggregated", "aggregated"),
     ("links", "links"),
-    ("targets", "targets"),
 )
 _MARKS = {"create": "+", "update": "~", "merge": "<", "restore": "^", "delete": "-"}
 
@@ -83,8 +82,8 @@ def summary_lines(header: PlanHeader) -> list[str]:
         "",
         f"Plan: {_total(header, 'create')} to create, {_total(header, 'update')} to update, "
         f"{_total(header, 'merge')} to merge, {_total(header, 'restore')} to restore, "
-        f"{_total(header, 'delete')} to delete, {_total(header, 'links')} links and "
-        f"{_total(header, 'targets')} targets; {_total(header, 'quarantined')} quarantined, "
+        f"{_total(header, 'delete')} to delete, {_total(header, 'links')} links; "
+        f"{_total(header, 'quarantined')} quarantined, "
         f"{_total(header, 'held')} held, {len(header.schema_changes)} schema changes.",
     ]
     return lines

@@ -64,11 +64,13 @@ def test_oplacrm_graph_orders_schema_then_parents_then_links_then_targets() -> N
     ]
     targets = [a for a in order if graph.node(a).kind is NodeKind.TARGETS]
     assert targets == [
-        "link.activities.targets",
-        "link.notes.targets",
-        "link.stage_history.targets",
+        "mapping.activities-targets",
+        "mapping.notes-targets",
+        "mapping.stage_history-targets",
     ]
-    assert set(graph.needs("link.activities.targets")) >= {
+    assert graph.node("mapping.notes-targets").parent == "notes"
+    assert graph.node("mapping.notes-targets").twenty_object == "noteTarget"
+    assert set(graph.needs("mapping.activities-targets")) >= {
         "mapping.activities",
         "mapping.companies",
         "mapping.people",
@@ -170,6 +172,8 @@ def test_target_restricts_to_the_mapping_and_what_it_needs() -> None:
     assert "field.person.oplaBirthday" in people.order
     assert "field.opportunity.oplaStatus" not in people.order
     assert list(people.order) == [a for a in graph.order if a in set(people.order)]
+    notes = graph.restrict(["notes"])
+    assert "mapping.notes-targets" in notes.order and "mapping.people" in notes.order
     companies = graph.restrict(["companies"])
     assert "link.companies.oplaParentCompany" in companies.order
     with pytest.raises(GraphError, match="no mapping of this spec: nope"):
