@@ -8,49 +8,31 @@ fields sensitive); practices, staff and lookups are not (DESIGN.md "Security and
 
 from __future__ import annotations
 
-from migrator.sources.schema_builders import T, enum_, fld, money, ref, refs, subs
-from migrator.sources.schema_types import Sensitivity, SourceField, SourceObject, SourceSchema
+from migrator.sources.aeronaclinic_fields import (
+    CURRENCY,
+    aerona_object,
+    int_id,
+    int_ref,
+    patient_ref,
+)
+from migrator.sources.aeronaclinic_money_schema import (
+    ADJUSTMENTS,
+    ATTACHMENTS,
+    CARE_PLANS,
+    INVOICES,
+    PATIENT_RECALLS,
+    PAYMENT_INTEGRATIONS,
+    PAYMENTS,
+    REMINDER_RULES,
+)
+from migrator.sources.schema_builders import T, enum_, fld, money, refs, subs
+from migrator.sources.schema_types import Sensitivity, SourceSchema
 
-C = Sensitivity.CLINICAL
-CURRENCY = fld("currency", check="currency", description="GBP or EUR")
-
-
-def _id(name: str) -> SourceField:
-    return fld(name, T.INT, required=True, check="aerona_id")
-
-
-def _ref(name: str, target: str, *, required: bool = False) -> SourceField:
-    return ref(name, target, T.INT, required=required)
-
-
-def _obj(
-    name: str,
-    fields: tuple[SourceField, ...],
-    sensitivity: Sensitivity = C,
-    *,
-    migrated: bool = True,
-    description: str = "",
-) -> SourceObject:
-    return SourceObject(
-        name=name,
-        file=f"{name}.jsonl",
-        primary_key=fields[0].name,
-        fields=fields,
-        sensitivity=sensitivity,
-        migrated=migrated,
-        description=description,
-    )
-
-
-def _patient() -> SourceField:
-    return _ref("patientId", "patients", required=True)
-
-
-PRACTICES = _obj(
+PRACTICES = aerona_object(
     "practices",
     (
-        _id("practiceId"),
-        _ref("parentPracticeId", "practices"),
+        int_id("practiceId"),
+        int_ref("parentPracticeId", "practices"),
         enum_("practiceType", "GROUP", "SITE"),
         fld("name", required=True, check="name"),
         fld("address1"),
@@ -71,10 +53,10 @@ PRACTICES = _obj(
     description="clinics and groups; the hierarchy must be acyclic, depth at most 5",
 )
 
-USERS = _obj(
+USERS = aerona_object(
     "users",
     (
-        _id("userId"),
+        int_id("userId"),
         refs("practiceIds", "practices", T.INT),
         fld("title"),
         fld("forename"),
@@ -102,10 +84,10 @@ USERS = _obj(
     description="staff and clinicians (the API's Clinician list)",
 )
 
-APPOINTMENT_TYPES = _obj(
+APPOINTMENT_TYPES = aerona_object(
     "appointment_types",
     (
-        _id("appointmentTypeId"),
+        int_id("appointmentTypeId"),
         fld("name", required=True),
         fld("defaultDuration", T.INT),
         fld("colour"),
@@ -114,20 +96,20 @@ APPOINTMENT_TYPES = _obj(
     Sensitivity.CONFIGURATION,
 )
 
-APPOINTMENT_STATUSES = _obj(
+APPOINTMENT_STATUSES = aerona_object(
     "appointment_statuses",
-    (_id("appointmentStatusId"), fld("code", required=True), fld("label")),
+    (int_id("appointmentStatusId"), fld("code", required=True), fld("label")),
     Sensitivity.CONFIGURATION,
     description="id -> code lookup; ids differ per deployment, the tool maps by code",
 )
 
-RECALL_RULES = _obj(
+RECALL_RULES = aerona_object(
     "recall_rules",
     (
-        _id("recallRuleId"),
-        _ref("practiceId", "practices"),
+        int_id("recallRuleId"),
+        int_ref("practiceId", "practices"),
         fld("name", required=True),
-        _ref("appointmentTypeId", "appointment_types"),
+        int_ref("appointmentTypeId", "appointment_types"),
         fld("intervalMonths", T.INT),
         fld("reminderOffsetsDays", T.LIST, item_type=T.INT),
         fld("channels", T.LIST, item_type=T.STRING),
@@ -137,12 +119,12 @@ RECALL_RULES = _obj(
     description="recall automation: written to the rebuild inventory and kept as a lookup",
 )
 
-PATIENTS = _obj(
+PATIENTS = aerona_object(
     "patients",
     (
-        _id("patientId"),
-        _ref("practiceId", "practices", required=True),
-        _ref("preferredClinicianUserId", "users"),
+        int_id("patientId"),
+        int_ref("practiceId", "practices", required=True),
+        int_ref("preferredClinicianUserId", "users"),
         fld("title"),
         fld("forename", required=True, check="name"),
         fld("middleNames"),
@@ -173,17 +155,17 @@ PATIENTS = _obj(
             subfields=tuple(fld(n, T.BOOL) for n in ("sms", "email", "post")),
         ),
         enum_("status", "ACTIVE", "INACTIVE", "ARCHIVED", "DECEASED", "MERGED"),
-        _ref("mergedIntoPatientId", "patients"),
+        int_ref("mergedIntoPatientId", "patients"),
         fld("createdAt", T.DATETIME),
         fld("updatedAt", T.DATETIME),
     ),
 )
 
-CONSENTS = _obj(
+CONSENTS = aerona_object(
     "consents",
     (
-        _id("consentId"),
-        _patient(),
+        int_id("consentId"),
+        patient_ref(),
         enum_(
             "consentType",
             "TREATMENT",
@@ -200,19 +182,19 @@ CONSENTS = _obj(
         fld("givenAt", T.DATETIME),
         fld("withdrawnAt", T.DATETIME),
         enum_("method", "PAPER", "DIGITAL_SIGNATURE", "VERBAL"),
-        _ref("capturedByUserId", "users"),
-        _ref("treatmentPlanId", "treatment_plans"),
-        _ref("attachmentId", "attachments"),
+        int_ref("capturedByUserId", "users"),
+        int_ref("treatmentPlanId", "treatment_plans"),
+        int_ref("attachmentId", "attachments"),
     ),
 )
 
-MEDICAL_HISTORIES = _obj(
+MEDICAL_HISTORIES = aerona_object(
     "medical_histories",
     (
-        _id("medicalHistoryId"),
-        _patient(),
+        int_id("medicalHistoryId"),
+        patient_ref(),
         fld("completedAt", T.DATETIME),
-        _ref("reviewedByUserId", "users"),
+        int_ref("reviewedByUserId", "users"),
         fld("reviewedAt", T.DATETIME),
         enum_("source", "PORTAL", "IN_PRACTICE", "PAPER"),
         fld(
@@ -228,26 +210,26 @@ MEDICAL_HISTORIES = _obj(
     ),
 )
 
-MEDICAL_ALERTS = _obj(
+MEDICAL_ALERTS = aerona_object(
     "medical_alerts",
     (
-        _id("alertId"),
-        _patient(),
+        int_id("alertId"),
+        patient_ref(),
         fld("text", required=True),
         enum_("severity", "INFO", "WARNING", "CRITICAL"),
         fld("active", T.BOOL),
         fld("createdAt", T.DATETIME),
-        _ref("createdByUserId", "users"),
+        int_ref("createdByUserId", "users"),
     ),
 )
 
-CLINICAL_NOTES = _obj(
+CLINICAL_NOTES = aerona_object(
     "clinical_notes",
     (
-        _id("noteId"),
-        _patient(),
-        _ref("appointmentId", "appointments"),
-        _ref("userId", "users"),
+        int_id("noteId"),
+        patient_ref(),
+        int_ref("appointmentId", "appointments"),
+        int_ref("userId", "users"),
         fld("createdAt", T.DATETIME),
         enum_("noteType", "EXAMINATION", "TREATMENT", "GENERAL", "PHONE_CALL", "LAB"),
         fld("text", required=True, description="verbatim clinical text; never normalised"),
@@ -255,13 +237,13 @@ CLINICAL_NOTES = _obj(
     ),
 )
 
-TOOTH_CHART = _obj(
+TOOTH_CHART = aerona_object(
     "tooth_chart",
     (
-        _id("chartEntryId"),
-        _patient(),
+        int_id("chartEntryId"),
+        patient_ref(),
         fld("recordedAt", T.DATETIME),
-        _ref("userId", "users"),
+        int_ref("userId", "users"),
         enum_("notationSource", "FDI", "PALMER"),
         fld("toothRaw", check="tooth", description="as recorded: UR6, 16, LRB"),
         fld("fdiTooth", T.INT, check="fdi_tooth"),
@@ -272,16 +254,16 @@ TOOTH_CHART = _obj(
         enum_("entryKind", "CONDITION", "EXISTING_RESTORATION", "PLANNED", "COMPLETED"),
         fld("code"),
         fld("treatmentPlanItemId", T.INT, description="an itemId inside treatment_plans.items"),
-        _ref("treatmentRecordId", "treatments"),
+        int_ref("treatmentRecordId", "treatments"),
         fld("notes"),
     ),
 )
 
-PERIO_READINGS = _obj(
+PERIO_READINGS = aerona_object(
     "perio_readings",
     (
-        _id("perioReadingId"),
-        _patient(),
+        int_id("perioReadingId"),
+        patient_ref(),
         fld("recordedAt", T.DATETIME),
         fld("fdiTooth", T.INT, check="fdi_tooth"),
         enum_("site", "MB", "B", "DB", "ML", "L", "DL"),
@@ -293,13 +275,13 @@ PERIO_READINGS = _obj(
     ),
 )
 
-TREATMENT_PLANS = _obj(
+TREATMENT_PLANS = aerona_object(
     "treatment_plans",
     (
-        _id("treatmentPlanId"),
-        _patient(),
-        _ref("practiceId", "practices"),
-        _ref("userId", "users"),
+        int_id("treatmentPlanId"),
+        patient_ref(),
+        int_ref("practiceId", "practices"),
+        int_ref("userId", "users"),
         fld("name"),
         enum_("status", "PROPOSED", "ACCEPTED", "IN_PROGRESS", "COMPLETED", required=True),
         fld("createdAt", T.DATETIME),
@@ -319,15 +301,15 @@ TREATMENT_PLANS = _obj(
     ),
 )
 
-APPOINTMENTS = _obj(
+APPOINTMENTS = aerona_object(
     "appointments",
     (
-        _id("appointmentId"),
-        _ref("practiceId", "practices", required=True),
-        _patient(),
-        _ref("userId", "users", required=True),
-        _ref("appointmentTypeId", "appointment_types", required=True),
-        _ref("appointmentStatusId", "appointment_statuses", required=True),
+        int_id("appointmentId"),
+        int_ref("practiceId", "practices", required=True),
+        patient_ref(),
+        int_ref("userId", "users", required=True),
+        int_ref("appointmentTypeId", "appointment_types", required=True),
+        int_ref("appointmentStatusId", "appointment_statuses", required=True),
         fld("statusCode", description="resolved from the status lookup when missing"),
         fld("appointmentTime", T.DATETIME, required=True, check="appointment_time"),
         fld("duration", T.INT, required=True, check="duration"),
@@ -337,19 +319,19 @@ APPOINTMENTS = _obj(
         fld("createdAt", T.DATETIME),
         fld("cancelledAt", T.DATETIME),
         fld("cancellationReason"),
-        _ref("treatmentPlanId", "treatment_plans"),
+        int_ref("treatmentPlanId", "treatment_plans"),
     ),
 )
 
-TREATMENTS = _obj(
+TREATMENTS = aerona_object(
     "treatments",
     (
-        _id("treatmentRecordId"),
-        _patient(),
-        _ref("practiceId", "practices"),
-        _ref("appointmentId", "appointments"),
+        int_id("treatmentRecordId"),
+        patient_ref(),
+        int_ref("practiceId", "practices"),
+        int_ref("appointmentId", "appointments"),
         fld("treatmentPlanItemId", T.INT),
-        _ref("userId", "users"),
+        int_ref("userId", "users"),
         fld("treatmentCode"),
         fld("description"),
         fld("fdiTooth", T.INT, check="fdi_tooth"),
@@ -362,176 +344,6 @@ TREATMENTS = _obj(
         money("netPrice"),
         CURRENCY,
     ),
-)
-
-INVOICES = _obj(
-    "invoices",
-    (
-        _id("invoiceId"),
-        fld("invoiceNumber", required=True),
-        _patient(),
-        _ref("practiceId", "practices"),
-        fld("issuedAt", T.DATETIME),
-        fld("dueAt", T.DATETIME),
-        CURRENCY,
-        enum_("status", "DRAFT", "ISSUED", "PARTIALLY_PAID", "PAID", "VOID", "WRITTEN_OFF"),
-        money("total"),
-        money("amountPaid"),
-        money("balance"),
-        fld(
-            "lines",
-            T.LIST,
-            item_type=T.OBJECT,
-            description="[{treatmentRecordId, description, amount}]",
-        ),
-    ),
-)
-
-PAYMENT_METHODS = (
-    "CASH", "CARD", "BANK_TRANSFER", "CHEQUE", "GOCARDLESS", "STRIPE", "DOJO", "PAYPAL",
-    "WORLDPAY", "FINANCE", "OTHER",
-)  # fmt: skip
-
-PAYMENTS = _obj(
-    "payments",
-    (
-        _id("paymentId"),
-        _patient(),
-        _ref("invoiceId", "invoices"),
-        money("amount", required=True),
-        CURRENCY,
-        enum_("method", *PAYMENT_METHODS),
-        enum_(
-            "status",
-            "PENDING",
-            "SUBMITTED",
-            "CONFIRMED",
-            "PAID_OUT",
-            "FAILED",
-            "CANCELLED",
-            "REFUNDED",
-            "CHARGED_BACK",
-        ),
-        fld("providerReference", check="provider_reference"),
-        fld("isDeposit", T.BOOL),
-        fld("allocatedAt", T.DATETIME),
-        _ref("refundOfPaymentId", "payments"),
-        fld("receivedAt", T.DATETIME),
-    ),
-)
-
-ADJUSTMENTS = _obj(
-    "adjustments",
-    (
-        _id("adjustmentId"),
-        _patient(),
-        _ref("invoiceId", "invoices"),
-        money("amount", required=True, description="signed"),
-        CURRENCY,
-        enum_("reason", "DISCOUNT", "BAD_DEBT", "CORRECTION", "GOODWILL"),
-        fld("createdAt", T.DATETIME),
-        _ref("userId", "users"),
-    ),
-)
-
-CARE_PLANS = _obj(
-    "care_plans",
-    (
-        _id("carePlanId"),
-        _patient(),
-        _ref("practiceId", "practices"),
-        fld("planName"),
-        money("monthlyAmount"),
-        CURRENCY,
-        enum_("provider", "GOCARDLESS", "STRIPE", "OTHER"),
-        fld("mandateReference", check="provider_reference"),
-        enum_("status", "ACTIVE", "PAUSED", "CANCELLED"),
-        fld("startDate", T.DATE),
-        fld("endDate", T.DATE),
-        fld(
-            "instalments",
-            T.LIST,
-            item_type=T.OBJECT,
-            description="schedule [{instalmentNumber, dueDate, amount, status, paymentId}];"
-            " migrated only after manual sign-off",
-        ),
-    ),
-    description="monthly care plans (GoCardless) with their instalment schedules",
-)
-
-PATIENT_RECALLS = _obj(
-    "patient_recalls",
-    (
-        _id("recallId"),
-        _patient(),
-        _ref("recallRuleId", "recall_rules"),
-        fld("dueDate", T.DATE),
-        enum_("status", "DUE", "BOOKED", "OVERDUE", "COMPLETED", "EXEMPT", "CANCELLED"),
-        fld("lastReminderAt", T.DATETIME),
-        _ref("bookedAppointmentId", "appointments"),
-    ),
-)
-
-ATTACHMENTS = _obj(
-    "attachments",
-    (
-        _id("attachmentId"),
-        _patient(),
-        enum_(
-            "kind",
-            "CONSENT_FORM",
-            "XRAY",
-            "INTRAORAL_PHOTO",
-            "MEDICAL_HISTORY_FORM",
-            "REFERRAL_LETTER",
-            "LAB_DOCKET",
-            "CORRESPONDENCE",
-            "OTHER",
-        ),
-        fld("fileName", required=True),
-        fld("mimeType", check="mime_type"),
-        fld("sizeBytes", T.INT),
-        fld("sha256", required=True, check="sha256"),
-        fld("relativePath", required=True, description="attachments/<2 hex>/<sha256>.<ext>"),
-        fld("takenAt", T.DATETIME),
-        fld("createdAt", T.DATETIME),
-        _ref("uploadedByUserId", "users"),
-        _ref("linkedConsentId", "consents"),
-        _ref("linkedAppointmentId", "appointments"),
-    ),
-)
-
-REMINDER_RULES = _obj(
-    "reminder_rules",
-    (
-        _id("reminderRuleId"),
-        _ref("practiceId", "practices"),
-        fld("name", required=True),
-        enum_("channel", "SMS", "EMAIL", "LETTER"),
-        fld("offsetHours", T.INT, description="negative: before the appointment"),
-        refs("appointmentTypeIds", "appointment_types", T.INT),
-        fld("template"),
-        fld("active", T.BOOL),
-    ),
-    Sensitivity.CONFIGURATION,
-    migrated=False,
-    description="appointment reminder automation: rebuild inventory only",
-)
-
-PAYMENT_INTEGRATIONS = _obj(
-    "payment_integrations",
-    (
-        _id("integrationId"),
-        _ref("practiceId", "practices"),
-        enum_("provider", "GOCARDLESS", "STRIPE", "PAYPAL", "DOJO", "WORLDPAY"),
-        fld("accountReference"),
-        enum_("status", "CONNECTED", "DISCONNECTED", "ERROR"),
-        fld("features", T.LIST, item_type=T.STRING),
-        fld("connectedAt", T.DATETIME),
-    ),
-    Sensitivity.CONFIGURATION,
-    migrated=False,
-    description="payment gateways to rebuild outside Twenty: rebuild inventory only",
 )
 
 AERONACLINIC_SCHEMA = SourceSchema(
