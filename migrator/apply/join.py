@@ -14,6 +14,7 @@ header's order.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -97,6 +98,7 @@ def join_phase(
     (deterministic id → Twenty id of records migrator merged into or restored) resolves foreign
     keys and learns each merge or restore as it passes, as the planner's did.
     """
+    passed: OrderedDict[str, DesiredItem] = OrderedDict()
     for change in changes:
         if change.existing_id is not None and change.action is not Action.DELETE:
             id_map[change.twenty_id] = change.existing_id
@@ -105,26 +107,42 @@ def join_phase(
             continue
         if change.action is Action.NOOP:
             continue
-        for item in items:
-            tally.count(item)
-            if item.address != change.address:
-                continue
-            if isinstance(item, RowOutcome):
-                yield Mismatch(
-                    change.address, f"the source now gives it no write ({item.fate}: {item.code})"
-                )
-            else:
-                body = shape_body(change, item, id_map)
-                problem = _problem(change, item, body)
-                if problem is None:
-                    yield Pair(change, item, body)
-                else:
-                    yield Mismatch(change.address, problem)
-            break
-        else:
+        item = _find(change.address, items, tally, passed)
+        if item is None:
             yield Mismatch(change.address, "the source no longer produces it (or in another order)")
+        elif isinstance(item, RowOutcome):
+            yield Mismatch(
+                change.address, f"the source now gives it no write ({item.fate}: {item.code})"
+            )
+        else:
+            body = shape_body(change, item, id_map)
+            problem = _problem(change, item, body)
+            yield Pair(change, item, body) if problem is None else Mismatch(change.address, problem)
     for item in items:
         tally.count(item)
+
+
+def _find(
+    address: str,
+    items: Iterator[DesiredItem],
+    tally: ItemTally,
+    passed: OrderedDict[str, DesiredItem],
+) -> DesiredItem | None:
+    """The item at ``address``: from the items passed over since the last find (after a change
+    that was not found), else further down the stream. Items passed over before a find are the
+    phase's no-ops and are dropped, so memory stays constant while the plan is in order."""
+    if address in passed:
+        while passed:
+            key, item = passed.popitem(last=False)
+            if key == address:
+                return item
+    for item in items:
+        tally.count(item)
+        if item.address == address:
+            passed.clear()
+            return item
+        passed[item.address] = item
+    return None
 
 
 def iter_phases(
