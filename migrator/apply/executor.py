@@ -43,7 +43,7 @@ from migrator.apply.reconcile import phase_counts, reconcile_error, record_plan_
 from migrator.apply.rules import rules_digest
 from migrator.apply.schema import SchemaRun
 from migrator.clock import Clock
-from migrator.errors import ApplyError, MigratorError, StalePlanError
+from migrator.errors import ApplyError, MigratorError, PlanError, StalePlanError
 from migrator.identity import migration_namespace, twenty_id
 from migrator.model import Action
 from migrator.plan.model import PlanHeader, RecordChange
@@ -360,7 +360,17 @@ def _stopped(error: MigratorError, run_id: str, serial: int | None) -> ApplyErro
         run_id=run_id,
         serial=serial,
         detail=detail,
-        hint=error.hint or RESUME_HINT,
+        hint=_resume_hint(error),
+    )
+
+
+def _resume_hint(error: MigratorError) -> str:
+    """The error's own next step, and that running the same plan again resumes (unless the
+    plan itself is what is wrong)."""
+    if isinstance(error, StalePlanError | PlanError) or not error.hint:
+        return error.hint or RESUME_HINT
+    return (
+        f"{error.hint.rstrip('.')}; then run the same `migrator apply PLANFILE` again: it resumes"
     )
 
 

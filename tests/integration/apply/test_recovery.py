@@ -124,11 +124,13 @@ def test_an_interrupted_run_resumes_where_it_stopped(sandbox: Sandbox, tmp_path:
     audit = tmp_path / ".migrator" / "apply-test.audit.jsonl"
 
     broken = StopAfter(in_process_transport(sandbox), budget=6)
-    with build_http_client(URL, sandbox.api_key, transport=broken) as http:
-        with pytest.raises(ApplyError) as caught:
-            _apply(tmp_path, plan, scenario, http, identity)
+    with (
+        build_http_client(URL, sandbox.api_key, transport=broken) as http,
+        pytest.raises(ApplyError) as caught,
+    ):
+        _apply(tmp_path, plan, scenario, http, identity)
     assert caught.value.summary.startswith("apply stopped:")
-    assert "run the same `migrator apply PLANFILE` again" in caught.value.hint or caught.value.hint
+    assert "migrator apply PLANFILE" in caught.value.hint
     assert caught.value.run_id
 
     with build_http_client(URL, sandbox.api_key, transport=in_process_transport(sandbox)) as http:
