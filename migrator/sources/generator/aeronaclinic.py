@@ -39,6 +39,8 @@ STATUSES = (
     (11, "NO_SHOW", "No Show"),
     (12, "CANCELLED", "Cancelled"),
 )
+#: Emails of staff on this domain have no Twenty workspace member (owner reconciliation queue).
+NO_MEMBER_DOMAIN = "alumni.example.net"
 DRAMA_PREFIXES = ("+447700900", "+441632960", "+442079460", "+442896496")
 CSV_EXTRA: dict[str, tuple[str, ...]] = {"patients": ("legacyChartNumber",)}
 
@@ -181,6 +183,8 @@ def write_users(state: AeronaState, count: int) -> None:
         if state.dirt("sds_user_id_format"):
             sds = sds[:11]
         site_ids = sorted({rng.pick(state.sites).id for _ in range(rng.between(1, 2))})
+        active = rng.chance(0.9)
+        domain = "example.org" if active else NO_MEMBER_DOMAIN
         state.out.write(
             "users",
             {
@@ -189,7 +193,7 @@ def write_users(state: AeronaState, count: int) -> None:
                 "title": "Dr" if role in ("DENTIST", "ORTHODONTIST") else None,
                 "forename": forename,
                 "surname": surname,
-                "email": f"staff{ident}@example.org",
+                "email": f"staff{ident}@{domain}",
                 "role": role,
                 "isClinician": clinician,
                 "gdcNumber": rng.digits(6)
