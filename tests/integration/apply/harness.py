@@ -20,6 +20,7 @@ from migrator import __version__
 from migrator.addresses import record_address
 from migrator.apply.model import Desired, DesiredItem
 from migrator.identity import migration_namespace, twenty_id
+from migrator.mapping.model import Link
 from migrator.model import Action, digest
 from migrator.plan.model import (
     DestinationIdentity,
@@ -32,6 +33,7 @@ from migrator.plan.model import (
     SchemaChange,
     SourceFingerprint,
 )
+from migrator.plan.payloads import link_payload, payload_digest, write_payload
 from migrator.plan.planfile import PlanWriter
 
 NAME = "apply-test"
@@ -95,8 +97,21 @@ def provenance_field(obj: str) -> SchemaChange:
     )
 
 
-def change_for(item: Desired, action: Action = Action.CREATE, **extra: Any) -> RecordChange:
-    """The plan's record change for ``item``."""
+def change_for(
+    item: Desired,
+    action: Action = Action.CREATE,
+    *,
+    existing_id: str | None = None,
+    id_map: Mapping[str, str] | None = None,
+    phase: str | None = None,
+) -> RecordChange:
+    """The plan's record change for ``item``, its digest shaped as the planner shapes it."""
+    if item.link is not None:
+        body: dict[str, Any] = link_payload(
+            existing_id or item.twenty_id, item.link.field, item.link.target_id, id_map or {}
+        )
+    else:
+        body = write_payload(item.payload, id_map=id_map or {}, existing_id=existing_id)
     return RecordChange(
         address=item.address,
         mapping=item.mapping,
@@ -105,10 +120,16 @@ def change_for(item: Desired, action: Action = Action.CREATE, **extra: Any) -> R
         twenty_id=item.twenty_id,
         action=action,
         reason="test",
-        payload_digest=digest(dict(item.payload)),
-        phase=f"mapping.{item.mapping}",
-        **extra,
+        payload_digest=payload_digest(body),
+        phase=phase or f"mapping.{item.mapping}",
+        existing_id=existing_id,
     )
+
+
+def link_item(record: Desired, field_name: str, target: Desired) -> Desired:
+    """The second-pass link item setting ``field_name`` of ``record`` to ``target``."""
+    link = Link(field=field_name, target_address=target.address, target_id=target.twenty_id)
+    return replace(record, links=(link,), link=link, depends_on=(record.address, target.address))
 
 
 @dataclass
@@ -143,8 +164,11 @@ class Scenario:
     companies: list[Desired]
     people: list[Desired]
     schema: list[SchemaChange] = field(default_factory=list)
-    actions: dict[str, RecordChange] = field(default_factory=dict)
-    """Overrides of the change planned for an address (merges, updates)."""
+    actions: dict[str, tuple[Action, str | None]] = field(default_factory=dict)
+    """Overrides of the action (and existing id) planned for an address (merges, restores)."""
+    links: list[Desired] = field(default_factory=list)
+    """Second-pass link items (phase ``link.people.company``)."""
+    count_overrides: dict[str, dict[str, int]] = field(default_factory=dict)
     quarantine: list[QuarantineEntry] = field(default_factory=list)
     holds: list[HoldEntry] = field(default_factory=list)
     batch_size: int = 50
@@ -164,7 +188,10 @@ class Scenario:
 
     def phases(self) -> dict[str, list[Desired]]:
         """Desired records by phase."""
-        return {"mapping.companies": self.companies, "mapping.people": self.people}
+        phases = {"mapping.companies": self.companies, "mapping.people": self.people}
+        if self.links:
+            phases["link.people.company"] = self.links
+        return phases
 
     def source(self, root: Path | None = None) -> ListSource:
         """The recomputation side."""
@@ -173,17 +200,27 @@ class Scenario:
     def changes(self) -> list[RecordChange]:
         """The plan's record changes, in apply order."""
         out = []
-        for records in self.phases().values():
+        id_map: dict[str, str] = {}
+        for phase, records in self.phases().items():
             for item in records:
-                out.append(self.actions.get(item.address) or change_for(item))
+                action, existing = self.actions.get(item.address, (Action.CREATE, None))
+                if item.link is not None:
+                    action = Action.UPDATE
+                    existing = self.actions.get(item.address, (action, None))[1]
+                change = change_for(item, action, existing_id=existing, id_map=id_map, phase=phase)
+                if existing is not None and item.link is None:
+                    id_map[item.twenty_id] = existing
+                out.append(change)
         return out
 
     def counts(self) -> tuple[MappingCounts, ...]:
         """Per-mapping counts as the planner would make them."""
         result = []
         for phase, records in self.phases().items():
+            if not phase.startswith("mapping."):
+                continue
             mapping = phase.split(".", 1)[1]
-            actions = [self.actions.get(r.address, change_for(r)).action for r in records]
+            actions = [self.actions.get(r.address, (Action.CREATE, None))[0] for r in records]
             held = sum(1 for h in self.holds if h.mapping == mapping)
             quarantined = sum(1 for q in self.quarantine if q.mapping == mapping)
             result.append(
@@ -197,7 +234,7 @@ class Scenario:
                     restore=actions.count(Action.RESTORE),
                     quarantined=quarantined,
                     held=held,
-                )
+                ).model_copy(update=self.count_overrides.get(mapping, {}))
             )
         return tuple(result)
 

@@ -70,7 +70,7 @@ def test_changed_payloads_are_refused_before_anything_is_written(
     plan = scenario.write_plan(tmp_path / "plan.gz", plan_identity)
     source = scenario.source()
     people = source.items["mapping.people"]
-    people[4] = with_payload(scenario.people[4], jobTitle="Edited")  # type: ignore[arg-type]
+    people[4] = with_payload(scenario.people[4], jobTitle="Edited")
     del people[1]
 
     with pytest.raises(StalePlanError) as caught:
