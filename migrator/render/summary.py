@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -127,9 +128,23 @@ def safe_url(url: str) -> str:
 
 
 def destination_text(header: PlanHeader) -> str:
-    """Where the plan applies: base URL (credentials stripped) and workspace id."""
+    """Where the plan applies: base URL (credentials stripped) and workspace id.
+
+    A sandbox database inside the spec's directory is shown relative to it, as the spec names
+    it, so a comment made on a CI runner does not show the runner's paths.
+    """
     where = header.destination
-    return f"{safe_url(where.base_url)} (workspace {where.workspace_id})"
+    return f"{_display_url(where.base_url, header)} (workspace {where.workspace_id})"
+
+
+def _display_url(url: str, header: PlanHeader) -> str:
+    spec_dir = str(getattr(header, "spec_dir", "") or "")
+    prefix = "sandbox:"
+    if url.startswith(prefix) and spec_dir:
+        path = PurePath(url[len(prefix) :])
+        if path.is_absolute() and path.is_relative_to(spec_dir):
+            return prefix + path.relative_to(spec_dir).as_posix()
+    return safe_url(url)
 
 
 def state_text(header: PlanHeader) -> str:
