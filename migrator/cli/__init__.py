@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import click
 
 from migrator.cli.app import cli
+from migrator.cli.apply import apply_command
 from migrator.cli.errors import run_with_error_handling
 from migrator.cli.examples import examples_group
 from migrator.cli.graph import graph_command
@@ -35,6 +36,7 @@ cli.add_command(state_group)
 cli.add_command(graph_command)
 cli.add_command(plan_command)
 cli.add_command(examples_group)
+cli.add_command(apply_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

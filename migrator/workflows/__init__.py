@@ -7,6 +7,7 @@ to render. They raise :class:`~migrator.errors.MigratorError` subclasses for exp
 
 from __future__ import annotations
 
+from migrator.workflows.apply import ApplyRequest, apply_plan_file, plan_for_apply, run_apply
 from migrator.workflows.examples import generate_example
 from migrator.workflows.graph import graph
 from migrator.workflows.plan import PlanResult, plan
@@ -21,13 +22,17 @@ from migrator.workflows.state import (
 from migrator.workflows.validate import ValidationResult, validate
 
 __all__ = [
+    "ApplyRequest",
     "PlanResult",
     "ValidationResult",
+    "apply_plan_file",
     "generate_example",
     "graph",
     "list_state",
     "plan",
+    "plan_for_apply",
     "remove_from_state",
+    "run_apply",
     "show_state",
     "show_state_entry",
     "show_state_json",

@@ -10,10 +10,13 @@ the destination from the spec embedded in the plan and passes everything down.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from migrator.apply.audit import default_audit_path
 from migrator.apply.checks import (
@@ -25,12 +28,27 @@ from migrator.apply.checks import (
 from migrator.apply.executor import ApplyInputs, execute
 from migrator.apply.model import ApplyOptions, ApplyResult, DesiredSource
 from migrator.apply.progress import NullProgress, ProgressSink
+from migrator.apply.source import MapperSource
 from migrator.clock import Clock, SystemClock
+from migrator.destination import open_destination
+from migrator.errors import PlanError
+from migrator.identity import migration_namespace
 from migrator.plan.model import PlanHeader
 from migrator.plan.planfile import plan_file_sha256, read_plan_header
+from migrator.sources.bundle import open_bundle
+from migrator.spec.models import MigrationSpec
 from migrator.state.sqlite import open_sqlite_state
 from migrator.twenty.client import TwentyClient
 from migrator.twenty.identity import DestinationIdentity
+from migrator.workflows.plan import (
+    MapperFactory,
+    PlanResult,
+    client_settings,
+    default_mapper_factory,
+    resolve_destination_url,
+)
+from migrator.workflows.plan import plan as plan_spec
+from migrator.workflows.state import state_path_for_spec
 
 
 @dataclass(frozen=True)
@@ -134,3 +152,118 @@ def run_apply(
         return execute(inputs)
     finally:
         store.close()
+
+
+# --- from a plan file or a spec, with the destination, state and mapper the spec names ----------
+
+
+@dataclass(frozen=True)
+class OpenedPlan:
+    """What a plan file's embedded spec resolves to on this machine."""
+
+    header: PlanHeader
+    plan_digest: str
+    spec: MigrationSpec
+    spec_dir: Path
+    state_path: Path
+
+
+def open_plan(request: ApplyRequest | None, plan_path: Path, state: Path | None) -> OpenedPlan:
+    """Read and check a plan file; resolve its spec, spec directory and state path."""
+    probe = request or ApplyRequest(plan_path=plan_path, state_path=Path())
+    header, plan_digest = check_plan_file(probe)
+    try:
+        spec = MigrationSpec.model_validate(header.spec)
+    except ValidationError:
+        raise PlanError(
+            f"plan file {plan_path} embeds a spec this migrator cannot read",
+            hint="make the plan again with this version of migrator",
+        ) from None
+    spec_dir = Path(header.spec_dir) if header.spec_dir else Path.cwd()
+    state_path = state or state_path_for_spec(
+        spec_dir / "migration.yaml", name=spec.name, configured=spec.state.path
+    )
+    return OpenedPlan(header, plan_digest, spec, spec_dir, state_path)
+
+
+def _namespace(state_path: Path, name: str) -> uuid.UUID:
+    if state_path.exists():
+        with open_sqlite_state(state_path) as store:
+            text = store.meta().namespace
+        if text:
+            return uuid.UUID(text)
+    return migration_namespace(name)
+
+
+def apply_plan_file(
+    plan_path: Path,
+    *,
+    environ: Mapping[str, str],
+    state_path: Path | None = None,
+    audit_path: Path | None = None,
+    expect_digest: str | None = None,
+    lock_timeout: float = 0.0,
+    clock: Clock | None = None,
+    progress: ProgressSink | None = None,
+    mapper_factory: MapperFactory | None = None,
+) -> ApplyResult:
+    """``migrator apply PLANFILE``: open what the plan's spec names and run :func:`run_apply`.
+
+    ``environ`` supplies the API key (the spec's ``destination.api_key_env``); the destination
+    URL, bundle and state come from the spec embedded in the plan, relative to its ``spec_dir``.
+    """
+    probe = ApplyRequest(plan_path=plan_path, state_path=Path(), expect_digest=expect_digest)
+    opened = open_plan(probe, plan_path, state_path)
+    spec, spec_dir = opened.spec, opened.spec_dir
+    request = ApplyRequest(
+        plan_path=plan_path,
+        state_path=opened.state_path,
+        audit_path=audit_path,
+        expect_digest=expect_digest,
+        lock_timeout=lock_timeout,
+    )
+    bundle = open_bundle(
+        spec.source.system, spec_dir / spec.source.bundle, timezone=spec.source.timezone
+    )
+    bundle.verify()
+    url = resolve_destination_url(spec.destination.url, spec_dir)
+    api_key = environ.get(spec.destination.api_key_env)
+    factory: Callable[..., Any] = mapper_factory or default_mapper_factory()
+    namespace = _namespace(opened.state_path, spec.name)
+    with open_destination(url, api_key, settings=client_settings(spec), clock=clock) as dest:
+        members = _members(dest.client, spec)
+        source = MapperSource(
+            lambda: factory(spec, bundle, spec_dir=spec_dir, members=members, namespace=namespace),
+            opened.header.spec,
+            bundle.root,
+        )
+        return run_apply(
+            request,
+            client=dest.client,
+            identity=dest.identity,
+            source=source,
+            fingerprint=bundle.fingerprint,
+            clock=clock,
+            progress=progress,
+            checked=(opened.header, opened.plan_digest),
+        )
+
+
+def _members(client: TwentyClient, spec: MigrationSpec) -> dict[str, str]:
+    """Workspace members by lower-cased email (owners resolve to them), if the spec maps owners."""
+    if spec.owners is None:
+        return {}
+    return {
+        member.user_email.strip().lower(): member.id
+        for member in client.members()
+        if member.user_email
+    }
+
+
+def plan_for_apply(
+    spec_path: Path, *, environ: Mapping[str, str], display_path: str | None = None
+) -> PlanResult:
+    """``migrator apply SPEC``, first half: plan into ``.migrator/<name>.apply.plan`` beside the
+    spec, for the CLI to show and confirm before :func:`apply_plan_file` runs it."""
+    out = spec_path.resolve().parent / ".migrator" / f"{spec_path.stem}.apply.plan"
+    return plan_spec(spec_path, environ=environ, out=out, display_path=display_path)
