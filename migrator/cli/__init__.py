@@ -22,6 +22,7 @@ import click
 
 from migrator.cli.app import cli
 from migrator.cli.apply import apply_command
+from migrator.cli.audit import audit_command
 from migrator.cli.errors import run_with_error_handling
 from migrator.cli.examples import examples_group
 from migrator.cli.graph import graph_command
@@ -37,6 +38,7 @@ cli.add_command(graph_command)
 cli.add_command(plan_command)
 cli.add_command(examples_group)
 cli.add_command(apply_command)
+cli.add_command(audit_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

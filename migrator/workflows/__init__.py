@@ -8,6 +8,7 @@ to render. They raise :class:`~migrator.errors.MigratorError` subclasses for exp
 from __future__ import annotations
 
 from migrator.workflows.apply import ApplyRequest, apply_plan_file, plan_for_apply, run_apply
+from migrator.workflows.audit import audit
 from migrator.workflows.examples import generate_example
 from migrator.workflows.graph import graph
 from migrator.workflows.plan import PlanResult, plan
@@ -26,6 +27,7 @@ __all__ = [
     "PlanResult",
     "ValidationResult",
     "apply_plan_file",
+    "audit",
     "generate_example",
     "graph",
     "list_state",
