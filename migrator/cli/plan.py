@@ -1,15 +1,19 @@
-"""``migrator plan SPEC [-o FILE] [--target MAPPING]… [--refresh] [--detailed-exitcode]``."""
+"""``migrator plan SPEC [-o FILE] [--format text|markdown|json] [--target MAPPING]… [--refresh]
+[--detailed-exitcode]``."""
 
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 from pathlib import Path
 
 import click
 
 from migrator import workflows
 from migrator.cli.errors import EXIT_CHANGES, EXIT_OK
-from migrator.plan.summary import summary_lines
+from migrator.plan.planfile import iter_record_changes
+from migrator.render.views import PLAN_FORMATS, PlanFormat, render_plan
 
 
 @click.command("plan")
@@ -22,27 +26,55 @@ from migrator.plan.summary import summary_lines
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error."
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(PLAN_FORMATS),
+    default="text",
+    show_default=True,
+    help="text (a terminal), markdown (a pull-request comment) or json (the plan document).",
+)
 def plan_command(
-    spec: Path, out: Path | None, targets: tuple[str, ...], refresh: bool, detailed_exitcode: bool
+    spec: Path,
+    out: Path | None,
+    targets: tuple[str, ...],
+    refresh: bool,
+    detailed_exitcode: bool,
+    fmt: PlanFormat,
 ) -> int:
     """Compute what applying SPEC would change in Twenty, and optionally save it."""
 
     def announce(requests: int) -> None:
         click.echo(f"--refresh reads back the state's records: {requests} requests.", err=True)
 
-    result = workflows.plan(
-        spec,
-        environ=dict(os.environ),
-        out=out,
-        targets=targets,
-        refresh=refresh,
-        on_refresh_budget=announce,
-        display_path=str(spec),
-    )
-    click.echo("\n".join(summary_lines(result.header)))
-    if result.path is not None:
-        click.echo(f"\nSaved the plan to {result.path} (sha256 {result.sha256}).")
-        click.echo(f"Apply it with: migrator apply {result.path}")
+    # The views stream record changes from a plan file: an unsaved plan goes to a private
+    # scratch file, removed after it is shown (and named by no digest, as it cannot be applied).
+    with tempfile.TemporaryDirectory(prefix="migrator-plan-") as scratch:
+        path = out if out is not None else Path(scratch) / "unsaved.plan"
+        result = workflows.plan(
+            spec,
+            environ=dict(os.environ),
+            out=path,
+            targets=targets,
+            refresh=refresh,
+            on_refresh_budget=announce,
+            display_path=str(spec),
+        )
+        mermaid = None
+        if fmt == "markdown":
+            mermaid = workflows.graph(
+                spec, environ=dict(os.environ), targets=targets, display_path=str(spec)
+            )
+        color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        sha256 = result.sha256 if out is not None else None
+        changes = iter_record_changes(path)
+        for chunk in render_plan(
+            fmt, result.header, changes, color=color, plan_sha256=sha256, mermaid=mermaid
+        ):
+            click.echo(chunk, nl=False)
+    if out is not None:
+        click.echo(f"\nSaved the plan to {out} (sha256 {result.sha256}).", err=True)
+        click.echo(f"Apply it with: migrator apply {out}", err=True)
     if detailed_exitcode and result.header.has_changes:
         return EXIT_CHANGES
     return EXIT_OK
