@@ -29,9 +29,11 @@ from migrator.twenty.records import RecordsApi
 from migrator.twenty.retry import RetryPolicy
 from migrator.twenty.workspace import list_members, upload_file
 
-#: Requests in flight by default: enough for 600 requests/min at 1.5 s each (Little's law:
-#: 10/s x 1.5 s = 15) with room for jitter; measured by bench/client_throughput.py.
-DEFAULT_CONCURRENCY = 16
+#: Requests in flight at most, by default. Measured with bench/client_throughput.py (600/min,
+#: 1.5 s per request, sandbox in its own process): 16 -> 89% of the ceiling (Little's law: the
+#: sandbox's queueing makes requests take ~1.85 s), 24 -> 93%, 32 -> 96%, 48 -> 98%. Below the
+#: ceiling the pacer, not the thread count, decides how many requests are in flight.
+DEFAULT_CONCURRENCY = 48
 
 
 @dataclass(frozen=True)

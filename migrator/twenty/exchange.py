@@ -135,6 +135,16 @@ class Exchange:
         )
 
     def _send_once(self, call: Call, attempts: Attempts, paced: bool) -> Any:
+        # The body is encoded before the token is taken: the pacer's clock should see the
+        # request leave, not the JSON encoder at work.
+        request = self.http.build_request(
+            call.method,
+            call.path,
+            params=dict(call.params) if call.params else None,
+            json=call.json_body,
+            data=dict(call.form) if call.form else None,
+            files=dict(call.files) if call.files else None,
+        )
         if paced:
             self.pacer.acquire()
         self._counters.add("requests")
@@ -142,14 +152,7 @@ class Exchange:
             self._counters.add("data_requests")
         started = self.clock.monotonic()
         try:
-            response = self.http.request(
-                call.method,
-                call.path,
-                params=dict(call.params) if call.params else None,
-                json=call.json_body,
-                data=dict(call.form) if call.form else None,
-                files=dict(call.files) if call.files else None,
-            )
+            response = self.http.send(request)
             response.read()
         except httpx.TransportError as exc:
             self._counters.add("transport_errors")

@@ -116,3 +116,14 @@ def test_pacer_off_never_waits_and_limits_report_their_ceiling() -> None:
     assert all(pacer.acquire() == 0.0 for _ in range(10_000))
     assert PacingLimits.per_minute(600).requests_per_minute == pytest.approx(600)
     assert PacingLimits.off().requests_per_minute == float("inf")
+
+
+def test_a_thread_late_for_its_release_waits_for_the_next_one() -> None:
+    clock = FixedClock()
+    pacer = Pacer(PacingLimits.per_minute(600), clock, concurrency=4, assume_full=False)
+    assert pacer.acquire() == pytest.approx(0.45, abs=1e-5)  # 4 tokens refill in 0.4 s, + margin
+    assert pacer.acquire() == 0.0 and pacer.acquire() == 0.0  # released together
+    clock.advance(0.2)  # the fourth thread comes back after the release closed
+    # It does not spend the token left over alone: it waits until, with that token, a full
+    # group is ready again (3 more tokens after the last take, counted from take + margin).
+    assert pacer.acquire() == pytest.approx(0.5 + 0.3 - 0.65, abs=1e-5)
