@@ -19,8 +19,10 @@ token from it before it is sent. Two facts about Twenty's throttler shape the po
   is the concurrency (each thread sends one request per group), capped by the bucket's limit
   and by ``max_group_s`` of refill.
 
-A 429 means the model was wrong (someone else spends the workspace's tokens, or the server
-restarted): :meth:`Pacer.on_rate_limited` empties the model, so the retry waits a full group.
+A 429 means the model was wrong (arrivals jittered more than the margin allows, someone else
+spends the workspace's tokens, or the server restarted): :meth:`Pacer.on_rate_limited` empties
+the model, so the retry waits a full group, and doubles the margin (up to ``MAX_MARGIN_S``), so
+a run on a jittery network corrects itself.
 Metadata calls are not rate-limited and are not paced. All times come from an injected
 :class:`~migrator.clock.Clock`; the pacer is safe to share between threads.
 
@@ -41,6 +43,8 @@ from migrator.clock import Clock
 
 #: Default safety margin (seconds) against arrival jitter; measured by bench/client_throughput.py.
 DEFAULT_MARGIN_S = 0.05
+#: The margin doubles after each 429, up to this.
+MAX_MARGIN_S = 0.4
 #: A group holds at most this much refill (seconds); the margin is paid once per group.
 DEFAULT_MAX_GROUP_S = 4.0
 #: How long a release stays open for the threads woken together to take their tokens.
@@ -161,10 +165,21 @@ class Pacer:
             self._clock.sleep(wait)
             waited += wait
 
+    @property
+    def margin_s(self) -> float:
+        """The safety margin in force (it grows after a 429)."""
+        with self._lock:
+            return self._margin
+
     def on_rate_limited(self) -> None:
-        """A 429 arrived: the server's buckets are empty now, whatever the model thought."""
+        """A 429 arrived: the server's buckets are empty now, whatever the model thought.
+
+        The margin doubles (up to ``MAX_MARGIN_S``): arrivals jittered more than it allowed for,
+        or someone else spends this workspace's tokens; either way, leave more room.
+        """
         with self._lock:
             now = self._clock.monotonic()
+            self._margin = min(max(self._margin * 2, 0.01), max(MAX_MARGIN_S, self._margin))
             for bucket in self._buckets:
                 if not bucket.is_off:
                     bucket.drain(now + self._margin)

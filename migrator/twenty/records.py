@@ -165,7 +165,11 @@ class RecordsApi:
         )
 
     def delete_many(self, plural: str, ids: Iterable[str]) -> list[str]:
-        """Soft-delete the records among ``ids`` (to the trash); returns the ids deleted."""
+        """Soft-delete the records among ``ids`` (to the trash); returns the ids Twenty reported.
+
+        Safe to re-send; but when a first send was stored and its answer lost, the ids it deleted
+        are not in the list (the re-send finds them already deleted): read back to be sure.
+        """
         path = f"/rest/{checked_name(plural)}"
         return self._by_ids(
             ids,
@@ -178,7 +182,10 @@ class RecordsApi:
         )
 
     def destroy_many(self, plural: str, ids: Iterable[str]) -> list[str]:
-        """Permanently remove the records among ``ids`` (soft-deleted ones too); returns the ids."""
+        """Permanently remove the records among ``ids`` (soft-deleted ones too).
+
+        Returns the ids Twenty reported (after a lost answer, possibly fewer; see delete_many).
+        """
         path = f"/rest/{checked_name(plural)}"
 
         def call(chunk: list[str]) -> Call:

@@ -10,6 +10,7 @@ throughput run is ``bench/client_throughput.py``.
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -99,24 +100,28 @@ def _write_all(client: TwentyClient, rows: list[dict[str, Any]], size: int) -> s
     return accounted
 
 
+@pytest.mark.slow
 def test_no_429_at_the_configured_ceiling(serve: Callable[..., Served]) -> None:
-    limit = RateLimit(short_limit=100, short_ttl_ms=1_000, long_limit=40, long_ttl_ms=1_000)
+    limit = RateLimit(short_limit=100, short_ttl_ms=1_000, long_limit=20, long_ttl_ms=1_000)
     served = serve(rate_limit=limit)
     events: list[AuditEvent] = []
-    pacing = PacingLimits(short_limit=100, short_ttl_ms=1_000, long_limit=40, long_ttl_ms=1_000)
-    rows = people(0, 1_200)
-    with served.client(limits=pacing, concurrency=16, audit=events.append) as client:
+    pacing = PacingLimits(short_limit=100, short_ttl_ms=1_000, long_limit=20, long_ttl_ms=1_000)
+    rows = people(0, 900)
+    # Groups of 16 every 0.8 s; the margin is wider than the default because several test runs
+    # share two cores here and a thread can wait 100 ms for one.
+    with served.client(limits=pacing, concurrency=16, margin_s=0.15, audit=events.append) as c:
         started = time.monotonic()
-        accounted = _write_all(client, rows, 10)  # 120 requests: 40 at once, then 40/s
+        accounted = _write_all(c, rows, 10)  # 90 requests: 20 at once, then 20/s
         elapsed = time.monotonic() - started
     assert [e.status for e in events if e.status != 201] == []
     assert 429 not in served.statuses()
     assert sorted(served.stored_ids("people")) == sorted(accounted)
-    assert len(accounted) == 1_200
+    assert len(accounted) == 900
     # Loose on purpose (a shared machine): the paced run is near the ceiling, not far below it.
-    assert elapsed <= (120 - 40) / 40 / 0.5
+    assert elapsed <= (90 - 20) / 20 / 0.6
 
 
+@pytest.mark.slow
 def test_recovery_from_a_429_storm_loses_and_doubles_nothing(serve: Callable[..., Served]) -> None:
     served = serve(rate_limit=RateLimit(short_limit=100, long_limit=20, long_ttl_ms=1_000))
     wrong = PacingLimits(long_limit=400, long_ttl_ms=1_000)  # the client believes 20x the truth
@@ -135,7 +140,7 @@ def test_recovery_from_a_429_storm_loses_and_doubles_nothing(serve: Callable[...
         Faults(error_rate=0.3),
         Faults(drop_rate=0.3),
         Faults(lost_response_rate=0.3),
-        Faults(error_rate=0.15, drop_rate=0.15, lost_response_rate=0.2, latency=(0.0, 0.01)),
+        Faults(error_rate=0.1, drop_rate=0.1, lost_response_rate=0.1, latency=(0.0, 0.01)),
     ],
     ids=["5xx-burst", "dropped", "lost-responses", "mixed"],
 )
@@ -156,3 +161,29 @@ def test_faults_lose_and_double_nothing(serve: Callable[..., Served], faults: Fa
     assert sorted(str(r["id"]) for r in records) == sorted(ids[:500])
     assert all(r["jobTitle"] == "Dental nurse" for r in records)
     assert sum(r["deletedAt"] is not None for r in records) == 100
+
+
+@pytest.mark.slow
+def test_over_loopback_10000_records_page_back_exactly_once(serve: Callable[..., Served]) -> None:
+    served = serve()
+    rows = [{"id": r["id"], "name": f"Clinic {n % 37}"} for n, r in enumerate(people(0, 10_000))]
+    with served.client(limits=PacingLimits.off(), concurrency=4) as client:
+        for result in client.records.create_batches("companies", _batches(rows, 200)):
+            assert not result.failed
+        seen = [str(r["id"]) for r in client.records.iter("companies", order_by="name")]
+    assert len(seen) == len(set(seen)) == 10_000
+    assert set(seen) == {str(r["id"]) for r in rows}
+
+
+def test_over_loopback_one_email_collision_costs_at_most_2_log2_200_requests(
+    serve: Callable[..., Served],
+) -> None:
+    served = serve()
+    rows = people(0, 200)
+    with served.client(limits=PacingLimits.off(), concurrency=2) as client:
+        client.records.create_batch("people", people(500, 1))
+        rows[137]["emails"] = {"primaryEmail": "p500@example.test"}
+        result = client.records.create_batch("people", rows)
+    assert [(f.index, f.kind.value) for f in result.failed] == [(137, "duplicate")]
+    assert result.extra_requests <= 2 * math.log2(200)
+    assert len(served.stored_ids("people")) == 200

@@ -17,17 +17,18 @@ def _companies(count: int) -> list[dict[str, object]]:
     return [{"id": client_id("company", n), "name": f"Clinic {n % 37}"} for n in range(count)]
 
 
-@pytest.mark.parametrize("order_by", [None, "name[AscNullsFirst]"])
-def test_pagination_over_10000_records_returns_each_exactly_once(
+@pytest.mark.parametrize("order_by", [None, "name[AscNullsFirst]", "name[DescNullsLast],id"])
+def test_pagination_returns_each_record_exactly_once(
     client: TwentyClient, order_by: str | None
 ) -> None:
-    rows = _companies(10_000)
+    # 10,000 records page back over loopback in test_loopback.py; this runs each ordering.
+    rows = _companies(2_600)
     for result in client.records.create_batches(
-        "companies", [rows[i : i + 200] for i in range(0, 10_000, 200)]
+        "companies", [rows[i : i + 200] for i in range(0, len(rows), 200)]
     ):
         assert not result.failed
     seen = Counter(str(r["id"]) for r in client.records.iter("companies", order_by=order_by))
-    assert len(seen) == 10_000
+    assert len(seen) == len(rows)
     assert set(seen.values()) == {1}
     assert set(seen) == {str(row["id"]) for row in rows}
 

@@ -100,7 +100,11 @@ def test_pacer_after_a_429_waits_a_full_group_before_the_next_call() -> None:
     pacer.acquire()
     pacer.on_rate_limited()
     waited = pacer.acquire()
-    assert waited == pytest.approx(10 / 10.0 + 0.05, abs=1e-3)
+    assert waited == pytest.approx(10 / 10.0 + 0.1, abs=1e-3)  # the margin doubled
+    assert pacer.margin_s == pytest.approx(0.1)
+    for _ in range(10):
+        pacer.on_rate_limited()
+    assert pacer.margin_s == pytest.approx(0.4)
 
 
 def test_pacer_that_assumes_an_empty_bucket_waits_from_the_start() -> None:
