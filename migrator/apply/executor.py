@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from migrator.addresses import AddressKind, address_kind
@@ -58,6 +58,7 @@ from migrator.state.model import (
 )
 from migrator.state.store import StateStore
 from migrator.twenty.client import TwentyClient
+from migrator.twenty.models import ObjectMetadata
 
 RESUME_HINT = "fix the cause, then run the same `migrator apply PLANFILE` again: it resumes"
 
@@ -77,8 +78,16 @@ class ApplyInputs:
     clock: Clock
     progress: ProgressSink
     options: ApplyOptions
-    file_field_ids: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    """Metadata id of every FILES field by (object, field), for uploads."""
+
+
+def file_field_ids(objects: Mapping[str, ObjectMetadata]) -> dict[tuple[str, str], str]:
+    """The metadata id of every FILES field, by (object, field): where uploads are attached."""
+    return {
+        (name, item.name): item.id
+        for name, obj in objects.items()
+        for item in obj.fields
+        if item.type == "FILES"
+    }
 
 
 def _is_record_phase(phase: str) -> bool:
@@ -180,12 +189,12 @@ class _Run:
             for entry in entries:
                 tx.record_written(entry)
 
-    def context(self) -> RunContext:
+    def context(self, objects: Mapping[str, ObjectMetadata]) -> RunContext:
         options = self.inputs.options
         handlers = HandlerContext(
             client=self.inputs.client,
             commit_pre_images=self.commit_pre_images,
-            file_field_ids=self.inputs.file_field_ids,
+            file_field_ids=file_field_ids(objects),
             bundle_root=self.inputs.source.bundle_root,
         )
         ctx = RunContext(
@@ -317,11 +326,12 @@ def execute(inputs: ApplyInputs) -> ApplyResult:
         },
     )
     try:
-        ctx = run.context()
-        ctx.id_map.update(id_map)
         schema = SchemaRun(inputs.client, store, run.run_id, continuation.resuming, run.audit)
         schema_report = schema.run(inputs.header.schema_changes)
-        ctx.plurals.update({name: o.name_plural for name, o in schema.objects().items()})
+        objects = schema.objects()
+        ctx = run.context(objects)
+        ctx.id_map.update(id_map)
+        ctx.plurals.update({name: o.name_plural for name, o in objects.items()})
         _run_phases(run, ctx, sizes)
     except BaseException as error:
         serial = _close_partial(run)

@@ -52,7 +52,8 @@ class SchemaRun:
         return self._objects
 
     def objects(self) -> dict[str, ObjectMetadata]:
-        """Twenty's objects by singular name (read once, refreshed after creates)."""
+        """Twenty's objects by singular name (read once; read again after an object is created
+        or something deleted; a created field is added in place)."""
         return self._objects or self.refresh()
 
     def run(self, changes: Iterable[SchemaChange]) -> SchemaReport:
@@ -150,7 +151,7 @@ class SchemaRun:
                 address=change.address, kind=kind, twenty_id=existing_field.id, created_by_us=True
             )
         made = self.client.metadata.create_field(self._new_field(change, obj, after))
-        self.refresh()
+        self._objects[obj.name_singular] = obj.model_copy(update={"fields": (*obj.fields, made)})
         return SchemaResource(
             address=change.address, kind=kind, twenty_id=made.id, created_by_us=True
         )
@@ -236,4 +237,4 @@ class SchemaRun:
             self.client.metadata.remove_select_options(resource_id, [value])
         else:
             self.client.metadata.delete_field(resource_id)
-        self.refresh()
+        self._objects = {}  # read again when next needed

@@ -98,16 +98,6 @@ def audit_path_for(request: ApplyRequest, header: PlanHeader) -> Path:
     return default_audit_path(base, header.name)
 
 
-def file_field_ids(client: TwentyClient) -> dict[tuple[str, str], str]:
-    """The metadata id of every FILES field, by (object, field): where uploads are attached."""
-    found: dict[tuple[str, str], str] = {}
-    for obj in client.metadata.list_objects():
-        for field in obj.fields:
-            if field.type == "FILES":
-                found[(obj.name_singular, field.name)] = field.id
-    return found
-
-
 def run_apply(
     request: ApplyRequest,
     *,
@@ -147,7 +137,6 @@ def run_apply(
             clock=clock,
             progress=progress,
             options=options,
-            file_field_ids=file_field_ids(client),
         )
         return execute(inputs)
     finally:
