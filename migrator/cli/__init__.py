@@ -26,6 +26,7 @@ from migrator.cli.audit import audit_command
 from migrator.cli.errors import run_with_error_handling
 from migrator.cli.examples import examples_group
 from migrator.cli.graph import graph_command
+from migrator.cli.inventory import inventory_command
 from migrator.cli.plan import plan_command
 from migrator.cli.sandbox import sandbox_group
 from migrator.cli.state import state_group
@@ -39,6 +40,7 @@ cli.add_command(plan_command)
 cli.add_command(examples_group)
 cli.add_command(apply_command)
 cli.add_command(audit_command)
+cli.add_command(inventory_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

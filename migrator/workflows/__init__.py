@@ -11,6 +11,7 @@ from migrator.workflows.apply import ApplyRequest, apply_plan_file, plan_for_app
 from migrator.workflows.audit import audit
 from migrator.workflows.examples import generate_example
 from migrator.workflows.graph import graph
+from migrator.workflows.inventory import inventory
 from migrator.workflows.plan import PlanResult, plan
 from migrator.workflows.state import (
     list_state,
@@ -30,6 +31,7 @@ __all__ = [
     "audit",
     "generate_example",
     "graph",
+    "inventory",
     "list_state",
     "plan",
     "plan_for_apply",
