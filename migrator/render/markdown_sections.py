@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from migrator.model import Action
 from migrator.plan.model import SENSITIVE_MARKER, HoldEntry, PlanHeader, QuarantineEntry
 from migrator.render.marks import LISTED_ACTIONS, MARKS, VERBS
-from migrator.render.samples import ObjectSample
+from migrator.render.samples import ObjectSample, is_later_pass
 from migrator.render.summary import (
     count_columns,
     count_label,
@@ -211,7 +211,8 @@ def sample_sections(
         picked = sample.pick(detail.samples)
         body: list[str] = []
         for change in picked:
-            body.append(f"{MARKS[change.action]} {change.address}")
+            later = f"  # {change.phase}" if is_later_pass(change) else ""
+            body.append(f"{MARKS[change.action]} {change.address}{later}")
             if change.action is Action.CREATE and change.address in payloads:
                 body += [
                     f"    {path} = {_payload_value(value, detail.value_limit)}"

@@ -5,6 +5,8 @@ at most ``per_action`` of each action for each mapping, so its memory is bounded
 mappings, never by the number of changes. :func:`pick` then chooses which of them a view shows,
 rarer and riskier actions first (delete, replace, merge, restore, update, then create), one of
 each before a second of any, so a reviewer sees every kind of change an object will undergo.
+Changes of the mapping's own record phase come before those of its later passes (second-pass
+links, note and task targets), which only complete records already shown.
 """
 
 from __future__ import annotations
@@ -33,22 +35,30 @@ class ObjectSample:
 
     mapping: str
     twenty_object: str
-    kept: dict[Action, tuple[RecordChange, ...]]
-    """The first changes of each action in apply order (at most ``per_action`` each)."""
+    kept: dict[tuple[bool, Action], tuple[RecordChange, ...]]
+    """The first changes of each (later pass?, action) in apply order, ``per_action`` at most."""
     listed: int
     """How many record changes (no-ops excluded) the stream held for this mapping."""
 
     def pick(self, limit: int) -> tuple[RecordChange, ...]:
-        """Up to ``limit`` changes, one of each action in :data:`PRIORITY` order, then more."""
+        """Up to ``limit`` changes: own-phase changes first, one of each action in
+        :data:`PRIORITY` order before a second of any, then later passes likewise."""
         chosen: list[RecordChange] = []
-        depth = 0
-        while len(chosen) < limit:
-            row = [self.kept[a][depth] for a in PRIORITY if len(self.kept.get(a, ())) > depth]
-            if not row:
-                break
-            chosen.extend(row[: limit - len(chosen)])
-            depth += 1
+        for later in (False, True):
+            groups = [self.kept.get((later, action), ()) for action in PRIORITY]
+            depth = 0
+            while len(chosen) < limit:
+                row = [group[depth] for group in groups if len(group) > depth]
+                if not row:
+                    break
+                chosen.extend(row[: limit - len(chosen)])
+                depth += 1
         return tuple(chosen)
+
+
+def is_later_pass(change: RecordChange) -> bool:
+    """True for a change of a pass after the mapping's own record phase (links, targets)."""
+    return change.phase != f"mapping.{change.mapping}"
 
 
 class SampleCollector:
@@ -56,7 +66,7 @@ class SampleCollector:
 
     def __init__(self, per_action: int) -> None:
         self._per_action = per_action
-        self._kept: dict[str, dict[Action, list[RecordChange]]] = {}
+        self._kept: dict[str, dict[tuple[bool, Action], list[RecordChange]]] = {}
         self._objects: dict[str, str] = {}
         self._listed: Counter[str] = Counter()
 
@@ -66,7 +76,8 @@ class SampleCollector:
             return
         self._listed[change.mapping] += 1
         self._objects.setdefault(change.mapping, change.twenty_object)
-        kept = self._kept.setdefault(change.mapping, {}).setdefault(change.action, [])
+        key = (is_later_pass(change), change.action)
+        kept = self._kept.setdefault(change.mapping, {}).setdefault(key, [])
         if len(kept) < self._per_action:
             kept.append(change)
 

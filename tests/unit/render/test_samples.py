@@ -35,24 +35,25 @@ def test_samples_keep_the_first_of_each_action_and_count_the_rest() -> None:
     samples = collector.build()
     companies = samples["companies"]
     assert companies.listed == 6  # the no-op is neither listed nor kept
-    assert [c.address for c in companies.kept[Action.CREATE]] == [
+    assert [c.address for c in companies.kept[(False, Action.CREATE)]] == [
         "record.companies[oplacrm:companies:1]",
         "record.companies[oplacrm:companies:2]",
     ]
-    assert Action.NOOP not in companies.kept
+    assert all(action is not Action.NOOP for _, action in companies.kept)
     assert [c.action for c in companies.pick(4)] == [
         Action.MERGE,
         Action.RESTORE,
         Action.UPDATE,
         Action.CREATE,
     ]
-    assert [c.action for c in companies.pick(10)] == [
-        Action.MERGE,
-        Action.RESTORE,
-        Action.UPDATE,
-        Action.CREATE,
-        Action.UPDATE,
-        Action.CREATE,
+    # Own-phase changes first (a second create), the second-pass link update last.
+    assert [(c.action, c.phase) for c in companies.pick(10)] == [
+        (Action.MERGE, "mapping.companies"),
+        (Action.RESTORE, "mapping.companies"),
+        (Action.UPDATE, "mapping.companies"),
+        (Action.CREATE, "mapping.companies"),
+        (Action.CREATE, "mapping.companies"),
+        (Action.UPDATE, "link.companies.parentCompany"),
     ]
     assert samples["opportunities"].pick(1)[0].action is Action.REPLACE
 
