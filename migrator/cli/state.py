@@ -2,12 +2,13 @@
 
 The state comes from ``--state PATH|URI`` (or ``MIGRATOR_STATE``): a file, or a PostgreSQL
 schema as ``postgresql://user@host/db?schema=NAME`` (the password from PGPASSWORD or a .pgpass
-file); else the only ``.migrator/*.state.db`` of the working directory. ``state import`` arrives
-with apply (#10).
+file); else the only ``.migrator/*.state.db`` of the working directory. ``state import MAPPING
+--spec SPEC`` adopts records already in Twenty (its state is the spec's unless ``--state``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,9 +16,10 @@ from typing import Any, TypeVar
 import click
 
 from migrator.clock import SystemClock
-from migrator.state.location import StateLocation
+from migrator.state.location import StateLocation, parse_state_location
 from migrator.state.show import render_state_summary
 from migrator.workflows import state as state_workflows
+from migrator.workflows.apply import import_state_records
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -163,3 +165,40 @@ def migrate_command(backend: str, target: str, state_path: str | None, lock_time
         f"({copied.records} records) from {copied.source} to {copied.target}."
     )
     click.echo(f"Both give the same `state show --json` (sha256 {copied.view_sha256}).")
+
+
+@state_group.command("import")
+@click.argument("mapping")
+@click.option(
+    "--spec",
+    "spec_path",
+    required=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="The migration spec whose mapping to adopt records for.",
+)
+@click.option("--by", help="Match on this field (default: the provenance field migrationSourceId).")
+@state_option
+@click.option(
+    "--lock-timeout",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for the lock.",
+)
+def import_command(
+    mapping: str, spec_path: Path, by: str | None, state_path: str | None, lock_timeout: float
+) -> None:
+    """Adopt MAPPING's records already in Twenty into the state (Twenty is not written)."""
+    result = import_state_records(
+        spec_path,
+        mapping,
+        environ=dict(os.environ),
+        by=by,
+        state_path=parse_state_location(state_path) if state_path else None,
+        lock_timeout=lock_timeout,
+    )
+    click.echo(
+        f"Adopted {result.adopted} of {result.desired} records of {mapping} by {result.by} "
+        f"({result.already_known} already in the state, {result.not_found} not in Twenty; "
+        f"{result.twenty_records_read} Twenty records read). State serial {result.serial}."
+    )

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from migrator.apply.adopt import AdoptResult, adopt_records
 from migrator.apply.audit import default_audit_path
 from migrator.apply.checks import (
     check_applicable,
@@ -31,13 +32,22 @@ from migrator.apply.progress import NullProgress, ProgressSink
 from migrator.apply.source import MapperSource
 from migrator.clock import Clock, SystemClock
 from migrator.destination import open_destination
-from migrator.errors import PlanError
+from migrator.errors import PlanError, UsageError
 from migrator.identity import migration_namespace
 from migrator.plan.model import PlanHeader
 from migrator.plan.planfile import plan_file_sha256, read_plan_header
 from migrator.sources.bundle import open_bundle
 from migrator.spec.models import MigrationSpec
-from migrator.state.sqlite import open_sqlite_state
+from migrator.spec.validation import load_spec
+from migrator.state.location import (
+    PostgresLocation,
+    SqliteLocation,
+    StateLocation,
+    open_existing_state,
+    open_state,
+    state_location_for_spec,
+)
+from migrator.state.model import Destination as StateDestination
 from migrator.twenty.client import TwentyClient
 from migrator.twenty.identity import DestinationIdentity
 from migrator.workflows.plan import (
@@ -46,9 +56,9 @@ from migrator.workflows.plan import (
     client_settings,
     default_mapper_factory,
     resolve_destination_url,
+    spec_document,
 )
 from migrator.workflows.plan import plan as plan_spec
-from migrator.workflows.state import state_path_for_spec
 
 
 @dataclass(frozen=True)
@@ -56,7 +66,8 @@ class ApplyRequest:
     """What to apply and where its outputs go."""
 
     plan_path: Path
-    state_path: Path
+    state_path: Path | StateLocation
+    """The state: a file, or a PostgreSQL schema (:mod:`migrator.state.location`)."""
     audit_path: Path | None = None
     """``None``: ``.migrator/<name>.audit.jsonl`` beside the state."""
     expect_digest: str | None = None
@@ -93,7 +104,11 @@ def audit_path_for(request: ApplyRequest, header: PlanHeader) -> Path:
     """Where the audit log goes: ``--audit-log``, else beside the state's ``.migrator`` folder."""
     if request.audit_path is not None:
         return request.audit_path
-    state_dir = request.state_path.parent
+    location = request.state_path
+    if isinstance(location, PostgresLocation):
+        return default_audit_path(Path.cwd(), header.name)
+    path = location.path if isinstance(location, SqliteLocation) else location
+    state_dir = path.parent
     base = state_dir.parent if state_dir.name == ".migrator" else state_dir
     return default_audit_path(base, header.name)
 
@@ -120,11 +135,11 @@ def run_apply(
     check_destination(header, identity.base_url, identity.workspace_id)
     check_source(header, fingerprint)
     options = options_from_spec(header.spec, request)
+    store = open_state(request.state_path, create=True, clock=clock)
     progress.note(
         f"Destination: {identity.base_url} (workspace {identity.workspace_id}); "
-        f"state: {request.state_path}"
+        f"state: {store.location}"
     )
-    store = open_sqlite_state(request.state_path, create=True, clock=clock)
     try:
         inputs = ApplyInputs(
             header=header,
@@ -154,10 +169,12 @@ class OpenedPlan:
     plan_digest: str
     spec: MigrationSpec
     spec_dir: Path
-    state_path: Path
+    state_path: Path | StateLocation
 
 
-def open_plan(request: ApplyRequest | None, plan_path: Path, state: Path | None) -> OpenedPlan:
+def open_plan(
+    request: ApplyRequest | None, plan_path: Path, state: Path | StateLocation | None
+) -> OpenedPlan:
     """Read and check a plan file; resolve its spec, spec directory and state path."""
     probe = request or ApplyRequest(plan_path=plan_path, state_path=Path())
     header, plan_digest = check_plan_file(probe)
@@ -169,15 +186,16 @@ def open_plan(request: ApplyRequest | None, plan_path: Path, state: Path | None)
             hint="make the plan again with this version of migrator",
         ) from None
     spec_dir = Path(header.spec_dir) if header.spec_dir else Path.cwd()
-    state_path = state or state_path_for_spec(
-        spec_dir / "migration.yaml", name=spec.name, configured=spec.state.path
+    state_path = state or state_location_for_spec(
+        spec.state, spec_path=spec_dir / "migration.yaml", name=spec.name
     )
     return OpenedPlan(header, plan_digest, spec, spec_dir, state_path)
 
 
-def _namespace(state_path: Path, name: str) -> uuid.UUID:
-    if state_path.exists():
-        with open_sqlite_state(state_path) as store:
+def _namespace(state_path: Path | StateLocation, name: str) -> uuid.UUID:
+    store = open_existing_state(state_path)
+    if store is not None:
+        with store:
             text = store.meta().namespace
         if text:
             return uuid.UUID(text)
@@ -188,7 +206,7 @@ def apply_plan_file(
     plan_path: Path,
     *,
     environ: Mapping[str, str],
-    state_path: Path | None = None,
+    state_path: Path | StateLocation | None = None,
     audit_path: Path | None = None,
     expect_digest: str | None = None,
     lock_timeout: float = 0.0,
@@ -256,3 +274,62 @@ def plan_for_apply(
     spec, for the CLI to show and confirm before :func:`apply_plan_file` runs it."""
     out = spec_path.resolve().parent / ".migrator" / f"{spec_path.stem}.apply.plan"
     return plan_spec(spec_path, environ=environ, out=out, display_path=display_path)
+
+
+def import_state_records(
+    spec_path: Path,
+    mapping: str,
+    *,
+    environ: Mapping[str, str],
+    by: str | None = None,
+    state_path: Path | StateLocation | None = None,
+    lock_timeout: float = 0.0,
+    clock: Clock | None = None,
+    mapper_factory: MapperFactory | None = None,
+) -> AdoptResult:
+    """``migrator state import MAPPING``: adopt the mapping's records already in Twenty, matched
+    by the provenance field (default) or by a unique field such as ``emails.primaryEmail``."""
+    spec = load_spec(spec_path, environ=environ, display_path=str(spec_path)).spec
+    spec_dir = spec_path.resolve().parent
+    body = spec.all_mappings().get(mapping)
+    if body is None:
+        raise UsageError(
+            f"the spec has no mapping {mapping!r}",
+            hint="name a mapping under `objects:` (or a child mapping)",
+        )
+    location = state_path or state_location_for_spec(
+        spec.state, spec_path=spec_path, name=spec.name
+    )
+    bundle = open_bundle(
+        spec.source.system, spec_dir / spec.source.bundle, timezone=spec.source.timezone
+    )
+    factory: Callable[..., Any] = mapper_factory or default_mapper_factory()
+    namespace = _namespace(location, spec.name)
+    url = resolve_destination_url(spec.destination.url, spec_dir)
+    api_key = environ.get(spec.destination.api_key_env)
+    with open_destination(url, api_key, settings=client_settings(spec), clock=clock) as dest:
+        members = _members(dest.client, spec)
+        source = MapperSource(
+            lambda: factory(spec, bundle, spec_dir=spec_dir, members=members, namespace=namespace),
+            spec_document(spec),
+            bundle.root,
+        )
+        meta = dest.client.metadata.find_object(body.to)
+        if meta is None:
+            raise UsageError(f"Twenty has no object {body.to!r} yet", hint="apply the schema first")
+        with open_state(location, create=True, clock=clock) as store:
+            store.acquire_lock("state import", timeout=lock_timeout)
+            return adopt_records(
+                mapping=mapping,
+                by=by or spec.provenance.source_id_field,
+                source_field=spec.provenance.source_id_field,
+                source=source,
+                client=dest.client,
+                plural=meta.name_plural,
+                store=store,
+                destination=StateDestination(
+                    base_url=dest.identity.base_url, workspace_id=dest.identity.workspace_id
+                ),
+                migration_name=spec.name,
+                namespace=str(namespace),
+            )
