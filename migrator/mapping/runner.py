@@ -1,0 +1,222 @@
+"""The row loop of one mapping: every source row becomes one record to write or one fate.
+
+For each row, in source order:
+
+1. a child mapping's ``where``: a row it does not hold for is SKIPPED (``child_condition``);
+2. the unique fields are written and the row is deduplicated against the earlier rows of this run
+   (:mod:`migrator.mapping.uniques`): a repeat is DEDUPLICATED into the first row;
+3. a quarantining problem the reader found (no primary key, a required value of the wrong type)
+   quarantines the row; a mapping ``identity`` path without a value too (``missing_identity``);
+4. every other field is written; a data problem QUARANTINES the row at once; a wait (owner
+   without a member, parent not written) HOLDS it unless a later field quarantines it;
+5. the record is built: ``id`` (deterministic), the provenance field (the source key),
+   ``createdBy`` (source ``IMPORT``) and the discriminator, keys sorted, digest taken once.
+
+Findings are reported only for rows that are written. A row with self references is held back
+until the run ends and every row is known, then its links are resolved and it is reported (so
+such rows come last, still in source order among themselves). Rows of note and task mappings
+leave their target keys in the targets spool (:mod:`migrator.mapping.targets`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from migrator.mapping.compiler import CompiledBody
+from migrator.mapping.context import Quarantine, RowContext
+from migrator.mapping.digests import payload_digest
+from migrator.mapping.model import (
+    DesiredRecord,
+    Fate,
+    Finding,
+    MappingResult,
+    RowOutcome,
+    UniqueValue,
+)
+from migrator.mapping.paths import key_text
+from migrator.mapping.refs import IdMaker
+from migrator.mapping.targets import Spool
+from migrator.sources.records import SourceRecord
+
+Item = DesiredRecord | RowOutcome | Finding
+
+
+def row_identity(body: CompiledBody, record: SourceRecord) -> str:
+    """The identity of a row for ``body``: its ``identity`` path's value, else the primary key
+    (also when that path has no value: the row is then quarantined, ``missing_identity``)."""
+    getter = body.identity
+    if getter is None:
+        return record.id
+    found = key_text(getter(record))
+    return found if found else record.id
+
+
+class BodyRun:
+    """One run of a compiled mapping over its source rows."""
+
+    def __init__(
+        self,
+        body: CompiledBody,
+        ids: IdMaker,
+        provenance: str,
+        result: MappingResult,
+        spool: Spool | None,
+    ) -> None:
+        self.body = body
+        self.ids = ids
+        self.provenance = provenance
+        self.result = result
+        self.spool = spool
+        self.winners: dict[str, dict[str, str]] = {rule.path: {} for rule in body.uniques}
+        self.held_back: list[tuple[RowContext, int]] = []
+
+    def run(self, records: Iterable[SourceRecord]) -> Iterator[Item]:
+        """Every item the rows produce (module doc)."""
+        body, result = self.body, self.result
+        index = body.index
+        index.start()
+        register = index.registrar()
+        for address, message in body.renamed:
+            yield self._count(Finding(body.name, address, "renamed_field", message))
+        ctx = RowContext(body.name)
+        for seq, record in enumerate(records):
+            identity = self._identity(record)
+            if register is not None:
+                register(record, identity, seq)
+            result.source_rows += 1
+            ctx.reset(record, identity, index.key(identity), index.address(identity))
+            item = self._row(record, ctx)
+            if item is None:
+                self.held_back.append((ctx, record.line))
+                ctx = RowContext(body.name)
+                continue
+            yield self._count(item)
+            if isinstance(item, DesiredRecord) and ctx.findings:
+                yield from (self._count(f) for f in ctx.findings)
+        index.ran = True
+        yield from self._release()
+
+    def _identity(self, record: SourceRecord) -> str:
+        return row_identity(self.body, record)
+
+    def _row(self, record: SourceRecord, ctx: RowContext) -> Item | None:
+        body, index = self.body, self.body.index
+        if body.where is not None and not body.where(record):
+            index.unwritten.add(ctx.identity)
+            return self._outcome(ctx, Fate.SKIPPED, "child_condition",
+                                 "the child mapping's `where` does not hold")  # fmt: skip
+        try:
+            for write in body.unique_writers:
+                write(record, ctx)
+            duplicate = self._dedupe(ctx)
+            if duplicate is not None:
+                return duplicate
+            self._spool(record, ctx)
+            self._reader_problems(record, ctx)
+            for write in body.writers:
+                write(record, ctx)
+        except Quarantine as problem:
+            index.unwritten.add(ctx.identity)
+            return self._outcome(ctx, Fate.QUARANTINED, problem.code, problem.reason, full=True)
+        if ctx.hold is not None:
+            index.unwritten.add(ctx.identity)
+            code, reason, blocked = ctx.hold
+            return self._outcome(ctx, Fate.HELD, code, reason, blocked, full=True)
+        if ctx.pending:
+            return None
+        return self._record(ctx, record.line)
+
+    def _dedupe(self, ctx: RowContext) -> RowOutcome | None:
+        found: list[tuple[dict[str, str], str]] = []
+        for rule in self.body.uniques:
+            value = rule.value(ctx.out)
+            if value is None:
+                continue
+            seen = self.winners[rule.path]
+            winner = seen.get(value)
+            if winner is not None:
+                index = self.body.index
+                index.unwritten.add(ctx.identity)
+                index.redirect[ctx.identity] = winner
+                address = index.address(winner)
+                return self._outcome(ctx, Fate.DEDUPLICATED, rule.code,
+                                     f"same `{rule.path}` as {address}", address)  # fmt: skip
+            found.append((seen, value))
+        for seen, value in found:
+            seen[value] = ctx.identity
+        return None
+
+    def _reader_problems(self, record: SourceRecord, ctx: RowContext) -> None:
+        if self.body.identity is not None and key_text(self.body.identity(record)) is None:
+            raise Quarantine("missing_identity", f"{ctx.address}: the identity path has no value")
+        for finding in record.findings:
+            if finding.quarantines:
+                where = f" field `{finding.field}`" if finding.field else ""
+                raise Quarantine(finding.code, f"{ctx.address}{where}: {finding.message}")
+
+    def _spool(self, record: SourceRecord, ctx: RowContext) -> None:
+        if self.spool is None:
+            return
+        for number, getter in enumerate(self.body.target_keys):
+            value = key_text(getter(record)) if getter is not None else ctx.identity
+            if value is not None:
+                self.spool.add(ctx.identity, number, value, record.line)
+
+    def _outcome(self, ctx: RowContext, fate: Fate, code: str, why: str, blocked: str = "",
+                 *, full: bool = False) -> RowOutcome:  # fmt: skip
+        reason = why if full else f"{ctx.address}: {why}"
+        return RowOutcome(self.body.name, ctx.address, ctx.key, fate, code, reason, blocked,
+                          ctx.record.line if ctx.record is not None else 0)  # fmt: skip
+
+    def _record(self, ctx: RowContext, line: int) -> DesiredRecord:
+        body = self.body
+        out = ctx.out
+        out.update(body.constants)
+        own = self.ids(ctx.key)
+        out["id"] = own
+        out[self.provenance] = ctx.key
+        payload = dict(sorted(out.items()))
+        uniques = tuple(
+            UniqueValue(rule.path, value)
+            for rule in body.uniques
+            if (value := rule.value(payload)) is not None
+        )
+        matches = tuple(m for plan in body.matches if (m := plan.value(payload)) is not None)
+        if body.locked is not None and ctx.record is not None and body.locked(ctx.record) is True:
+            ctx.finding("locked_record", f"{ctx.address} is locked in the source; Twenty "
+                        "cannot lock single records (field permissions are per field)")  # fmt: skip
+        return DesiredRecord(
+            mapping=body.name,
+            address=ctx.address,
+            source_key=ctx.key,
+            twenty_object=body.to,
+            twenty_id=own,
+            payload=payload,
+            payload_digest=payload_digest(payload, may_hold_floats=body.floats),
+            sensitive_fields=body.sensitive,
+            unique_values=uniques,
+            match_keys=matches,
+            depends_on=tuple(ctx.depends) if ctx.depends else (),
+            links=tuple(ctx.links) if ctx.links else (),
+            files=tuple(ctx.files) if ctx.files else (),
+            owner_key=ctx.owner_key,
+            line=line,
+        )
+
+    def _release(self) -> Iterator[Item]:
+        for ctx, line in self.held_back:
+            for writer, text in ctx.pending or ():
+                writer.resolve(ctx, text, ctx.identity)
+            yield self._count(self._record(ctx, line))
+            yield from (self._count(f) for f in ctx.findings or ())
+        self.held_back = []
+
+    def _count(self, item: Item) -> Item:
+        result = self.result
+        if isinstance(item, DesiredRecord):
+            result.desired += 1
+        elif isinstance(item, RowOutcome):
+            result.fates[item.fate] = result.fates.get(item.fate, 0) + 1
+        else:
+            result.findings[item.code] = result.findings.get(item.code, 0) + 1
+        return item
