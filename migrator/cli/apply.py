@@ -24,6 +24,7 @@ from migrator.apply.progress import ProgressSink
 from migrator.cli.errors import EXIT_OK
 from migrator.errors import UsageError
 from migrator.plan.summary import summary_lines
+from migrator.state.location import parse_state_location
 from migrator.workflows import apply as apply_workflows
 
 PLAIN_EVERY_S = 5.0
@@ -170,14 +171,30 @@ def _summary(result: ApplyResult) -> str:
 @click.command("apply")
 @click.argument("target", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--auto-approve", is_flag=True, help="Apply a spec's plan without asking.")
-@click.option("--state", "state_path", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--audit-log", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--lock-timeout", type=float, default=0.0, show_default=True)
+@click.option(
+    "--state",
+    "state_path",
+    metavar="PATH|URI",
+    envvar="MIGRATOR_STATE",
+    help="The state (default: where the plan's spec keeps it).",
+)
+@click.option(
+    "--audit-log",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="JSON Lines audit log (default: .migrator/<name>.audit.jsonl beside the state).",
+)
+@click.option(
+    "--lock-timeout",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for the lock.",
+)
 @click.option("--expect-digest", help="Refuse a plan file whose sha256 differs.")
 def apply_command(
     target: Path,
     auto_approve: bool,
-    state_path: Path | None,
+    state_path: str | None,
     audit_log: Path | None,
     lock_timeout: float,
     expect_digest: str | None,
@@ -200,7 +217,7 @@ def apply_command(
         result = apply_workflows.apply_plan_file(
             plan_path,
             environ=environ,
-            state_path=state_path,
+            state_path=parse_state_location(state_path) if state_path else None,
             audit_path=audit_log,
             expect_digest=expect_digest,
             lock_timeout=lock_timeout,
