@@ -32,7 +32,7 @@ from migrator.mapping.model import DesiredRecord
 from migrator.model import Action
 from migrator.plan.matching import ExistingIndex, ExistingRecord, MatchRule
 from migrator.plan.model import FieldDiff, QuarantineEntry, RecordChange
-from migrator.plan.payloads import applied_digest, payload_digest, write_payload
+from migrator.plan.payloads import applied_digest, shape
 from migrator.state.model import RecordDigest
 
 #: Payload keys never compared field by field (the id is the key; ``createdBy`` is Twenty's).
@@ -82,7 +82,7 @@ def _change(
     phase: str,
     action: Action,
     reason: str,
-    body: Mapping[str, Any],
+    digest: str,
     existing_id: str | None = None,
     diffs: tuple[FieldDiff, ...] = (),
 ) -> RecordChange:
@@ -94,7 +94,7 @@ def _change(
         twenty_id=desired.twenty_id,
         action=action,
         reason=reason,
-        payload_digest=payload_digest(body),
+        payload_digest=digest,
         phase=phase,
         existing_id=existing_id,
         field_diffs=diffs,
@@ -135,10 +135,10 @@ def decide_record(
     """
     if entry is not None:
         return _decide_known(desired, phase, entry, id_map, refreshed, refresh)
-    body = write_payload(desired.payload, id_map=id_map)
-    hits = index.matches(body, rules) if index is not None else ()
+    body, digest = shape(desired.payload, desired.payload_digest, id_map=id_map)
+    hits = index.matches(body, rules) if index is not None and not index.is_empty else ()
     if not hits:
-        return RecordDecision(_change(desired, phase, Action.CREATE, Reason.NEW, body), body=body)
+        return RecordDecision(_change(desired, phase, Action.CREATE, Reason.NEW, digest), body=body)
     return _decide_match(desired, phase, hits, index, id_map)
 
 
@@ -151,32 +151,29 @@ def _decide_known(
     refresh: bool,
 ) -> RecordDecision:
     existing = entry.twenty_id if entry.twenty_id != desired.twenty_id else None
-    body = write_payload(desired.payload, id_map=id_map, existing_id=existing)
-    digest = payload_digest(body)
+    body, digest = shape(
+        desired.payload, desired.payload_digest, id_map=id_map, existing_id=existing
+    )
     full = applied_digest(digest, link_pairs(desired))
     if refresh and refreshed is None:
-        change = _change(
-            desired,
-            phase,
-            Action.CREATE,
-            Reason.MISSING,
-            write_payload(desired.payload, id_map=id_map),
+        _plain, plain = shape(desired.payload, desired.payload_digest, id_map=id_map)
+        return RecordDecision(
+            _change(desired, phase, Action.CREATE, Reason.MISSING, plain), body=_plain
         )
-        return RecordDecision(change, body=body)
     if refreshed is not None and refreshed.get("deletedAt") is not None:
-        change = _change(desired, phase, Action.RESTORE, Reason.DELETED, body, existing)
+        change = _change(desired, phase, Action.RESTORE, Reason.DELETED, digest, existing)
         return RecordDecision(change, existing_id=existing, body=body)
     drift = field_diffs(refreshed, body, desired.sensitive_fields) if refreshed else ()
     if drift:
-        change = _change(desired, phase, Action.UPDATE, Reason.DRIFT, body, existing, drift)
+        change = _change(desired, phase, Action.UPDATE, Reason.DRIFT, digest, existing, drift)
         return RecordDecision(change, existing_id=existing, body=body)
     if entry.payload_digest in (digest, full):
         reason = Reason.UNCHANGED if entry.payload_digest == full else Reason.LINKS_PENDING
-        change = _change(desired, phase, Action.NOOP, reason, body, existing)
+        change = _change(desired, phase, Action.NOOP, reason, digest, existing)
         return RecordDecision(
             change, existing_id=existing, links_done=entry.payload_digest == full, body=body
         )
-    change = _change(desired, phase, Action.UPDATE, Reason.CHANGED, body, existing)
+    change = _change(desired, phase, Action.UPDATE, Reason.CHANGED, digest, existing)
     return RecordDecision(change, existing_id=existing, body=body)
 
 
@@ -198,9 +195,9 @@ def _decide_match(
         )
     record, via = hits[0]
     if record.id == desired.twenty_id:
-        body = write_payload(desired.payload, id_map=id_map)
+        body, digest = shape(desired.payload, desired.payload_digest, id_map=id_map)
         action = Action.RESTORE if record.deleted else Action.UPDATE
-        return RecordDecision(_change(desired, phase, action, Reason.OWN_ID, body), body=body)
+        return RecordDecision(_change(desired, phase, action, Reason.OWN_ID, digest), body=body)
     claimed = index.claimed.get(record.id) if index is not None else None
     if claimed is not None and claimed != desired.address:
         return _quarantine(
@@ -217,10 +214,12 @@ def _decide_match(
         )
     if index is not None:
         index.claimed[record.id] = desired.address
-    body = write_payload(desired.payload, id_map=id_map, existing_id=record.id)
+    body, digest = shape(
+        desired.payload, desired.payload_digest, id_map=id_map, existing_id=record.id
+    )
     action = Action.RESTORE if record.deleted else Action.MERGE
     reason = Reason.merge(obj, via, record.deleted)
-    change = _change(desired, phase, action, reason, body, record.id)
+    change = _change(desired, phase, action, reason, digest, record.id)
     return RecordDecision(change, existing_id=record.id, body=body)
 
 

@@ -141,6 +141,11 @@ class ExistingIndex:
     claimed: dict[str, str] = field(default_factory=dict)
     """Existing id → address of the desired record that merges into or restores it."""
 
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing was indexed (no desired record can match)."""
+        return not self.by_unique and not self.by_key
+
     def add(self, raw: Mapping[str, Any], *, source_id_field: str) -> None:
         """Index one record as Twenty returned it (``id``, ``deletedAt`` and the fields)."""
         source_id = raw.get(source_id_field)

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from migrator.mapping.digests import payload_digest as fast_digest
 from migrator.model import digest
 
 #: Keys left out of a merge or restore payload: the existing record keeps its own history.
@@ -76,8 +77,34 @@ def link_payload(
 
 
 def payload_digest(body: Mapping[str, Any]) -> str:
-    """``sha256:…`` of a payload's canonical JSON (:func:`migrator.model.digest`)."""
-    return digest(dict(body))
+    """``sha256:…`` of a payload's canonical JSON: :func:`migrator.model.digest`, computed the
+    fast way the mapper does (:func:`migrator.mapping.digests.payload_digest`, same bytes)."""
+    return fast_digest(body)
+
+
+def _points_into(payload: Mapping[str, Any], id_map: Mapping[str, str]) -> bool:
+    if not id_map:
+        return False
+    return any(
+        key != "id" and key.endswith("Id") and isinstance(value, str) and value in id_map
+        for key, value in payload.items()
+    )
+
+
+def shape(
+    payload: Mapping[str, Any],
+    known_digest: str,
+    *,
+    id_map: Mapping[str, str],
+    existing_id: str | None = None,
+) -> tuple[Mapping[str, Any], str]:
+    """``(body, digest)`` of :func:`write_payload`; when the body is the payload itself (no
+    merged id to resolve, not a merge), ``known_digest`` — the mapper's digest of the payload,
+    which the mapper guarantees equals :func:`payload_digest` of it — is reused."""
+    if existing_id is None and not _points_into(payload, id_map):
+        return payload, known_digest
+    body = write_payload(payload, id_map=id_map, existing_id=existing_id)
+    return body, payload_digest(body)
 
 
 def applied_digest(record_digest: str, links: Iterable[tuple[str, str]]) -> str:

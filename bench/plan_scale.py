@@ -1,0 +1,119 @@
+"""Planning a million-record OplaCRM bundle against an empty sandbox: seconds and peak memory.
+
+Generates a bundle (``migrator examples generate oplacrm --records N --seed S``, not timed),
+writes the OplaCRM example spec pointed at it and at a fresh sandbox file, then in the same run:
+
+* the **floor**: the time to merely read and hash every file of the bundle (what any plan must
+  at least do, since the plan binds the bundle's fingerprint);
+* the **plan**: ``migrator plan SPEC -o FILE`` in its own process (the real CLI: spec checks,
+  bundle verification, mapping, diff, plan file), timed wall-clock, with that process's peak
+  resident memory from ``wait4``.
+
+The targets (issue #8): under 60 s and under 1 GB on a 2-core machine. The last line is the JSON
+of the bench convention, with the floor as the reference.
+
+    python bench/plan_scale.py [--records 1000000] [--seed 1] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from migrator.plan.planfile import read_plan_header
+from migrator.sources.generator import generate_bundle
+from migrator.sources.verify import hash_file
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples" / "oplacrm" / "migration.yaml"
+TARGET_SECONDS = 60.0
+TARGET_RSS_MB = 1024.0
+
+
+def read_and_hash(bundle: Path) -> float:
+    """Seconds to read and sha256 every file of the bundle (attachments included)."""
+    started = time.perf_counter()
+    for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+        hash_file(path)
+    return time.perf_counter() - started
+
+
+def write_spec(project: Path, bundle: Path) -> Path:
+    """The OplaCRM example spec, reading ``bundle`` and writing to a fresh sandbox file."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace("bundle: ./data", f"bundle: {bundle}")
+    spec = project / "migration.yaml"
+    spec.write_text(text, encoding="utf-8")
+    return spec
+
+
+def run_plan(spec: Path, out: Path) -> tuple[float, float, int]:
+    """``(seconds, peak RSS in MB, exit code)`` of ``migrator plan SPEC -o OUT``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIGRATOR_", "TWENTY_"))}
+    env["TWENTY_API_URL"] = f"sandbox:{spec.parent / 'sandbox.db'}"
+    command = [sys.executable, "-m", "migrator", "plan", str(spec), "-o", str(out)]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, cwd=spec.parent, env=env, stdout=subprocess.PIPE)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    output = child.stdout.read().decode("utf-8", "replace") if child.stdout else ""
+    print(output[-3000:])
+    return seconds, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="Keep the bundle and plan in this folder.")
+    args = parser.parse_args()
+    root = args.keep or Path(tempfile.mkdtemp(prefix="plan-scale-"))
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        bundle = root / "bundle"
+        if not (bundle / "manifest.json").exists():
+            print(f"generating {args.records} OplaCRM records into {bundle} …", flush=True)
+            generate_bundle("oplacrm", bundle, records=args.records, seed=args.seed)
+        project = root / "project"
+        shutil.rmtree(project, ignore_errors=True)
+        project.mkdir()
+        spec = write_spec(project, bundle)
+        floor = read_and_hash(bundle)
+        print(f"floor: read and hash the bundle in {floor:.1f} s", flush=True)
+        seconds, rss, code = run_plan(spec, project / "oplacrm.plan")
+        if code != 0:
+            print(f"migrator plan exited {code}")
+            return 1
+        header = read_plan_header(project / "oplacrm.plan")
+        size = (project / "oplacrm.plan").stat().st_size / 1e6
+        load = os.getloadavg()
+        print(
+            f"plan: {seconds:.1f} s (target < {TARGET_SECONDS:.0f} s), peak RSS {rss:.0f} MB "
+            f"(target < {TARGET_RSS_MB:.0f} MB), {header.record_change_count} record changes, "
+            f"plan file {size:.1f} MB; load average {load[0]:.1f} on {os.cpu_count()} CPUs"
+        )
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+    result = {
+        "bench": "plan_scale",
+        "metric": "plan_seconds",
+        "value": round(seconds, 2),
+        "unit": "s",
+        "reference": round(floor, 2),
+        "reference_is": "floor",
+        "ratio": round(seconds / floor, 2),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
