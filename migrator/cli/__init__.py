@@ -28,6 +28,7 @@ from migrator.cli.examples import examples_group
 from migrator.cli.graph import graph_command
 from migrator.cli.inventory import inventory_command
 from migrator.cli.plan import plan_command
+from migrator.cli.report import report_command
 from migrator.cli.sandbox import sandbox_group
 from migrator.cli.state import state_group
 from migrator.cli.validate import validate_command
@@ -41,6 +42,7 @@ cli.add_command(examples_group)
 cli.add_command(apply_command)
 cli.add_command(audit_command)
 cli.add_command(inventory_command)
+cli.add_command(report_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -13,6 +13,7 @@ from migrator.workflows.examples import generate_example
 from migrator.workflows.graph import graph
 from migrator.workflows.inventory import inventory
 from migrator.workflows.plan import PlanResult, plan
+from migrator.workflows.report import report
 from migrator.workflows.state import (
     list_state,
     remove_from_state,
@@ -36,6 +37,7 @@ __all__ = [
     "plan",
     "plan_for_apply",
     "remove_from_state",
+    "report",
     "run_apply",
     "show_state",
     "show_state_entry",
