@@ -36,12 +36,11 @@ from migrator.plan.schema_diff import diff_schema, raise_errors
 from migrator.sources.bundle import Bundle, open_bundle
 from migrator.spec.models import MigrationSpec
 from migrator.spec.validation import load_spec
-from migrator.state import open_sqlite_state
+from migrator.state.location import open_existing_state, state_location_for_spec
 from migrator.state.sqlstore import SqlStateStore
 from migrator.twenty.client import ClientSettings
 from migrator.twenty.models import WorkspaceMember
 from migrator.twenty.pacing import PacingLimits
-from migrator.workflows.state import state_path_for_spec
 
 MapperFactory = Callable[..., RecordSource]
 """Builds the mapper: ``factory(spec, bundle, *, spec_dir, members, namespace)``."""
@@ -94,8 +93,8 @@ def client_settings(spec: MigrationSpec) -> ClientSettings:
 
 
 def _open_state(spec_path: Path, spec: MigrationSpec) -> SqlStateStore | None:
-    path = state_path_for_spec(spec_path, name=spec.name, configured=spec.state.path)
-    return open_sqlite_state(path, create=False) if path.exists() else None
+    location = state_location_for_spec(spec.state, spec_path=spec_path, name=spec.name)
+    return open_existing_state(location)
 
 
 def _prior_and_namespace(
