@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrator import mapping as mapping_package
 from migrator.destination import Destination, open_destination
-from migrator.errors import PlanError
 from migrator.graph import MigrationGraph, NodeKind, compile_graph
 from migrator.identity import migration_namespace
+from migrator.mapping import Mapper
 from migrator.model import canonical_json, digest
 from migrator.plan.budget import compute_budget
 from migrator.plan.build import PlanBuilder, PlanContext
@@ -56,14 +55,8 @@ class PlanResult:
 
 
 def default_mapper_factory() -> MapperFactory:
-    """The mapper of :mod:`migrator.mapping` (``Mapper``)."""
-    factory: Any = getattr(mapping_package, "Mapper", None)
-    if factory is None:
-        raise PlanError(
-            "this build of migrator has no mapper",
-            hint="install a release of migrator that includes migrator.mapping.Mapper",
-        )
-    return factory  # type: ignore[no-any-return]
+    """The mapper of :mod:`migrator.mapping`."""
+    return Mapper
 
 
 def spec_document(spec: MigrationSpec) -> dict[str, Any]:

@@ -7,6 +7,7 @@ those two records, and every record that points at them points at their real ids
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from migrator.destination import open_destination
@@ -164,3 +165,22 @@ def test_a_second_record_landing_on_a_claimed_record_is_quarantined_not_merged(
     assert entry.code == "unique_value_taken"
     assert "oplacrm:contacts:someone-else" in entry.reason
     assert contact["email"] not in entry.reason
+
+
+def test_a_big_object_is_looked_up_by_value_instead_of_read_whole(
+    project: Path, seed: Seeder
+) -> None:
+    contact = _first(project, "contacts")
+    crowd = [
+        {"id": str(uuid.UUID(int=i + 1)), "emails": {"primaryEmail": f"crowd{i}@example.org"}}
+        for i in range(599)
+    ]
+    target = {"id": EXISTING_PERSON, "emails": {"primaryEmail": contact["email"].lower()}}
+    for start in range(0, 600, 200):
+        seed("people", [target, *crowd][start : start + 200])
+    result = plan(project / "migration.yaml", environ={}, mapper_factory=FakeMapper)
+    counts = {c.mapping: c for c in result.header.counts}
+    assert counts["people"].merge == 1
+    # companies: one count (empty); people: one count and one lookup of the 46 emails (not
+    # three pages of 200), then the merged record's current values for its field diffs
+    assert result.header.budget.reads_for_plan == 4
