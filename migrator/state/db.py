@@ -136,7 +136,7 @@ class SqlDatabase(abc.ABC):
                 try:
                     yield
                 except BaseException:
-                    self._cursor.execute("ROLLBACK")
+                    self._rollback()
                     raise
                 self._cursor.execute("COMMIT")
             finally:
@@ -144,6 +144,11 @@ class SqlDatabase(abc.ABC):
 
     def _begin(self, *, write: bool) -> None:
         self._cursor.execute(self.begin_write if write else self.begin_read)
+
+    def _rollback(self) -> None:
+        """Undo the open transaction (a backend whose connection can break overrides this to
+        keep the original error in view)."""
+        self._cursor.execute("ROLLBACK")
 
     @abc.abstractmethod
     def table_names(self) -> set[str]:
@@ -160,6 +165,10 @@ class SqlDatabase(abc.ABC):
 
     def release_holder_mark(self) -> None:  # noqa: B027 - a no-op unless a server marks
         """Drop this connection's holder mark (no-op when it bears none)."""
+
+    def is_connected(self) -> bool:
+        """False once a server connection is lost (a file is always reachable)."""
+        return True
 
     def holder_connected(self) -> bool | None:
         """Whether some live connection bears the holder mark; None when the backend cannot

@@ -19,8 +19,9 @@ in :attr:`~migrator.state.sqlstore.SqlStateStore.location` or a message.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -31,7 +32,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from migrator.clock import Clock
 from migrator.errors import StateError
-from migrator.state.db import SqlDatabase
+from migrator.state.db import Row, SqlDatabase
 from migrator.state.sqlstore import SqlStateStore, new_uuid4
 from migrator.state.upgrade import prepare_schema
 
@@ -131,23 +132,64 @@ class PostgresDatabase(SqlDatabase):
         found = self.fetch_all(SELECT_TABLES, (self.schema,))
         return {str(name).lower() for (name,) in found}
 
-    # --- transactions ---------------------------------------------------------------------
+    # --- statements and transactions ------------------------------------------------------
+    def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run a query and return every row (a lost connection is a :class:`StateError`)."""
+        with self._connection_errors():
+            return super().fetch_all(sql, params)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; return how many rows it changed."""
+        with self._connection_errors():
+            return super().execute(sql, params)
+
+    def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        """Run one statement per row; return how many rows changed in all."""
+        with self._connection_errors():
+            return super().execute_many(sql, rows)
+
+    @contextlib.contextmanager
+    def _connection_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except psycopg.OperationalError as exc:
+            if self.is_connected():
+                raise
+            raise StateError(
+                f"lost the connection to the PostgreSQL state at {self.location}",
+                detail=f"libpq says: {_first_line(exc)} The write in flight was not committed.",
+                hint="check the server and the network, then run the command again "
+                "(an interrupted apply resumes where it stopped)",
+            ) from None
+
     def _begin(self, *, write: bool) -> None:
-        super()._begin(write=write)
+        with self._connection_errors():
+            super()._begin(write=write)
         if not write:
             return
         try:
-            self._cursor.execute(TAKE_WRITE_LOCK, (WRITE_KEY_SPACE, self._key))
+            with self._connection_errors():
+                self._cursor.execute(TAKE_WRITE_LOCK, (WRITE_KEY_SPACE, self._key))
         except pg_errors.LockNotAvailable:
-            self._cursor.execute("ROLLBACK")
+            self._rollback()
             raise StateError(
                 "the state database stayed busy past the timeout",
                 detail=f"Another process kept a write transaction open on {self.location}.",
                 hint="retry when the other migrator command has finished",
             ) from None
         except BaseException:
-            self._cursor.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def is_connected(self) -> bool:
+        """False once psycopg has seen the connection break or close."""
+        return not (self._pg.broken or self._pg.closed)
+
+    def _rollback(self) -> None:
+        """Undo the open transaction; on a broken connection there is nothing left to undo
+        (the server rolled back), and the error that broke it is the one to report."""
+        if self.is_connected():
+            super()._rollback()
 
     # --- the lock holder's mark -----------------------------------------------------------
     def claim_holder_mark(self) -> bool:

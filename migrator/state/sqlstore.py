@@ -149,11 +149,16 @@ class SqlStateStore(SqlStateReader):
 
     # --- lifecycle ------------------------------------------------------------------------
     def close(self) -> None:
-        """Release the lock this store holds and close the connection (idempotent)."""
+        """Release the lock this store holds and close the connection (idempotent).
+
+        With the connection lost there is nothing to release: the server ended the session and
+        its mark; the lock row stays, as after a crash, for ``state unlock``.
+        """
         if self._closed:
             return
         try:
-            self.release_lock()
+            if self._db.is_connected():
+                self.release_lock()
         finally:
             self._closed = True
             self._db.close()

@@ -220,3 +220,21 @@ def test_a_lock_row_left_without_a_live_holder_can_be_broken_from_any_host(
         force=False,
         holder_connected=other.lock_holder_connected(),
     )
+
+
+def test_a_lost_connection_is_a_state_error_and_the_lock_stays_breakable(
+    make_store: StoreFactory, admin: psycopg.Connection[tuple[object, ...]]
+) -> None:
+    holder, other = make_store(), make_store()
+    holder.acquire_lock("apply")
+    row = holder.database.fetch_one("SELECT pg_backend_pid()")
+    assert row is not None
+    admin.execute("SELECT pg_terminate_backend(%s)", (row[0],))
+    with pytest.raises(StateError) as lost, holder.batch() as tx:
+        tx.record_written(written("m", "s:o:1"))
+    assert lost.value.summary == f"lost the connection to the PostgreSQL state at {holder.location}"
+    assert "was not committed" in lost.value.detail
+    assert "resumes" in lost.value.hint
+    assert other.lock_info() is not None  # the row stays, as after a crash
+    assert other.lock_holder_connected() is False  # but the server knows its holder is gone
+    assert other.meta().serial == 0
