@@ -7,18 +7,20 @@ A spec's DSN never holds a password (the spec is embedded in every plan); a ``--
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from migrator.errors import UsageError
+from migrator.errors import StateError, UsageError
 from migrator.spec.loader import load_yaml
 from migrator.spec.models import MigrationSpec
 from migrator.spec.validation import check_document
 from migrator.state.location import (
     PostgresLocation,
     SqliteLocation,
+    open_state,
     parse_state_location,
     state_location_for_spec,
 )
@@ -148,3 +150,14 @@ def test_a_dsn_without_a_password_is_fine(tmp_path: Path) -> None:
 def test_state_keys_must_fit_the_backend(tmp_path: Path, state: str, message: str) -> None:
     found = diagnostics_of(tmp_path, f"state: {state}\n", {})
     assert any(message in line for line in found), found
+
+
+def test_without_the_postgres_extra_a_postgres_state_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "migrator.state.postgres", None)  # as if psycopg were absent
+    location = parse_state_location("postgresql://ci@db.example.com/crm?schema=crm")
+    with pytest.raises(StateError, match="needs psycopg, which is not installed") as caught:
+        open_state(location)
+    assert caught.value.hint == "pip install 'twenty-migrator[postgres]'"
+    assert location.display() == "postgresql://(DSN not shown)?schema=crm"
