@@ -19,7 +19,7 @@ from typing import Any
 
 from migrator import __version__
 from migrator.errors import PlanError
-from migrator.mapping.model import Fate, Finding, RowOutcome
+from migrator.mapping.model import Fate, Finding, MappingResult, RowOutcome
 from migrator.model import Action
 from migrator.plan.budget import PhaseTally
 from migrator.plan.model import (
@@ -219,8 +219,10 @@ class PlanBuilder:
         self._holds.append(entry)
 
     def add_finding(self, finding: Finding) -> None:
-        """A mapper warning about a record still written, grouped by mapping and code."""
-        self.warn(finding.code, finding.mapping, finding.message, [finding.address])
+        """A mapper warning: about records, grouped by mapping and code (a count and a few
+        examples); about anything else (a renamed field), one warning each."""
+        group = finding.mapping if finding.address.startswith("record.") else finding.address
+        self.warn(finding.code, group, finding.message, [finding.address])
 
     def warn(self, code: str, group: str, message: str, addresses: Sequence[str]) -> None:
         """Count ``addresses`` under warning ``code`` of ``group``; the first message stays."""
@@ -228,6 +230,13 @@ class PlanBuilder:
         room = EXAMPLES_PER_WARNING - len(found.addresses)
         found.addresses.extend(addresses[: max(room, 0)])
         found.count += len(addresses)
+
+    def add_result(self, result: MappingResult) -> None:
+        """The counts of a phase that writes nothing (rows only aggregated or skipped)."""
+        counts = self._counter(result.mapping, result.twenty_object)
+        for fate, count in result.fates.items():
+            counts[_FATES[fate]] += count
+        self._source_rows[result.mapping] = result.source_rows
 
     def set_source_rows(self, mapping: str, rows: int, twenty_object: str) -> None:
         """The source rows the mapper read for ``mapping`` (what its outcomes must add up to)."""

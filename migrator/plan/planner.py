@@ -30,7 +30,14 @@ from typing import Protocol
 
 from migrator.errors import PlanError
 from migrator.graph import GraphNode, MigrationGraph, NodeKind
-from migrator.mapping.model import DesiredRecord, Fate, Finding, MappingResult, RowOutcome
+from migrator.mapping.model import (
+    DesiredRecord,
+    Fate,
+    Finding,
+    Link,
+    MappingResult,
+    RowOutcome,
+)
 from migrator.model import Action
 from migrator.plan.build import PlanBuilder
 from migrator.plan.diff import Reason, RecordDecision, decide_record, field_diffs
@@ -67,6 +74,15 @@ class RecordSource(Protocol):
         """The counts of the mapping's last run."""
         ...
 
+    def resolve_link(self, link: Link) -> Link | None:
+        """The link to write once every mapping has run (retargeted at a deduplication's
+        winner), or None when its target will not be written."""
+        ...
+
+    def close(self) -> None:
+        """Release what the runs hold (temporary spools)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class LinkIntent:
@@ -96,6 +112,9 @@ class PlannerSettings:
     """Source rows per mapping (the bundle manifest's count), to choose scan or lookup."""
     refresh: bool = False
     diff_sample: int = DIFF_SAMPLE
+    counted_phases: tuple[str, ...] = ()
+    """Mapper phases that write nothing but account for source rows (objects only aggregated
+    or skipped); run after the graph's phases, for the counts."""
 
 
 QUEUE_LIMIT = 5_000
@@ -154,6 +173,11 @@ class Planner:
                     self._links(node)
                 else:
                     self._records(node)
+            for name in self.settings.counted_phases:
+                for item in self.mapper.run(name):
+                    if isinstance(item, RowOutcome):
+                        self._outcome(item, "")
+                self.builder.add_result(self.mapper.result(name))
         finally:
             for spool in self.spools.values():
                 spool.discard()
@@ -418,7 +442,10 @@ class Planner:
     def _links(self, node: GraphNode) -> None:
         spool = self.spools.pop(node.address, None)
         for intent in spool.drain() if spool is not None else ():
-            if intent.target_address in self.blocked:
+            link = self.mapper.resolve_link(
+                Link(intent.field, intent.target_address, intent.target_id)
+            )
+            if link is None or link.target_address in self.blocked:
                 self.builder.warn(
                     "link_target_not_written",
                     intent.mapping,
@@ -427,7 +454,7 @@ class Planner:
                 )
                 continue
             record_id = intent.existing_id or intent.twenty_id
-            body = link_payload(record_id, intent.field, intent.target_id, self.id_map)
+            body = link_payload(record_id, link.field, link.target_id, self.id_map)
             change = RecordChange(
                 address=intent.address,
                 mapping=intent.mapping,

@@ -185,16 +185,6 @@ class _Differ:
         )
         reason = "provenance field missing in Twenty" if node.provenance else f"{kind} missing"
         self.create(node, kind, name, reason, payload)
-        if item is not None and item.renamed_from:
-            self.result.warnings.append(
-                PlanWarning(
-                    code="renamed_field",
-                    message=f"{obj}.{name} holds the source's `{item.renamed_from}`, "
-                    "renamed for Twenty; review the name",
-                    addresses=(node.address,),
-                    count=1,
-                )
-            )
 
     def missing_options(
         self, node: GraphNode, meta: FieldMetadata, options: Sequence[OptionSpec]

@@ -23,7 +23,7 @@ from typing import Any
 from migrator.destination import Destination, open_destination
 from migrator.graph import MigrationGraph, NodeKind, compile_graph
 from migrator.identity import migration_namespace
-from migrator.mapping import Mapper
+from migrator.mapping import Mapper, PhaseKind
 from migrator.model import canonical_json, digest
 from migrator.plan.budget import compute_budget
 from migrator.plan.build import PlanBuilder, PlanContext
@@ -225,6 +225,10 @@ def _compute(
     builder.set_schema(schema.changes, schema.warnings)
     expected = {m: bundle.count(spec.source_object_of(m) or "") for m in objects}
     mapper = factory(spec, bundle, spec_dir=spec_dir, members=members, namespace=namespace)
+    counted: tuple[str, ...] = ()
+    if isinstance(mapper, Mapper) and not context.targets:
+        kinds = (PhaseKind.AGGREGATED, PhaseKind.SKIPPED)
+        counted = tuple(p.name for p in mapper.phases() if p.kind in kinds)
     settings = PlannerSettings(
         spec=spec,
         graph=graph,
@@ -232,6 +236,7 @@ def _compute(
         metadata=metadata,
         expected_rows=expected,
         refresh=refresh,
+        counted_phases=counted,
     )
     try:
         planner = Planner(settings, mapper=mapper, state=state, reader=reader, builder=builder)
@@ -252,6 +257,8 @@ def _compute(
     except BaseException:
         builder.discard()
         raise
+    finally:
+        mapper.close()
     header = builder.finish(budget, out)
     return PlanResult(header, out, plan_file_sha256(out) if out is not None else None)
 

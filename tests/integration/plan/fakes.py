@@ -98,6 +98,12 @@ class FakeMapper:
     def result(self, mapping: str) -> MappingResult:
         return self.results[mapping]
 
+    def resolve_link(self, link: Link) -> Link | None:
+        return link
+
+    def close(self) -> None:
+        self.results.clear()
+
     def _company(self, ident: str, name: Any, short_id: Any, parent: Any) -> DesiredRecord:
         key, rid = self._ids("accounts", ident)
         payload: dict[str, Any] = {
