@@ -16,6 +16,7 @@ that need more than one row or a rule the audit owns (``reference``, ``enum``, `
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -51,11 +52,17 @@ OWNED_BY_TRANSFORMS: dict[str, frozenset[str]] = {
 
 
 def _text(fn: Callable[[str], Outcome[Any]]) -> Check:
+    """A check of text alone, cached: source text repeats (names, codes, tags)."""
+
+    @functools.lru_cache(maxsize=32768)
+    def cached(value: str) -> Checked:
+        outcome = fn(value)
+        return outcome.value, outcome.issues
+
     def check(value: Any, _record: SourceRecord) -> Checked:
         if not isinstance(value, str):
             return value, ()
-        outcome = fn(value)
-        return outcome.value, outcome.issues
+        return cached(value)
 
     return check
 
@@ -105,11 +112,17 @@ def _surfaces(value: Any, record: SourceRecord) -> Checked:
     return outcome.value, outcome.issues
 
 
-def _tags(value: Any, _record: SourceRecord) -> Checked:
-    if not isinstance(value, str | list):
-        return value, ()
+@functools.lru_cache(maxsize=32768)
+def _split_tags(value: str | tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Issue, ...]]:
     outcome = split_tags(value)
-    return list(outcome.value or ()), outcome.issues
+    return outcome.value or (), outcome.issues
+
+
+def _tags(value: Any, _record: SourceRecord) -> Checked:
+    if not value or not isinstance(value, str | list):
+        return value, ()
+    tags, issues = _split_tags(value if isinstance(value, str) else tuple(map(str, value)))
+    return list(tags), issues
 
 
 def _mime(value: Any, record: SourceRecord) -> Checked:

@@ -16,6 +16,7 @@ text as null (Twenty stores empty composite text as NULL).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -95,6 +96,10 @@ def _date(zone: ZoneInfo) -> Coercer:
 
 
 def _date_time(zone: ZoneInfo) -> Coercer:
+    @functools.lru_cache(maxsize=16384)
+    def midnight(day: dt.date) -> str:
+        return instant_text(dt.datetime(day.year, day.month, day.day, tzinfo=zone))
+
     def convert(value: Any) -> str:
         if isinstance(value, str):
             try:
@@ -104,7 +109,7 @@ def _date_time(zone: ZoneInfo) -> Coercer:
         if isinstance(value, dt.datetime):
             return instant_text(value if value.tzinfo else value.replace(tzinfo=zone))
         if isinstance(value, dt.date):
-            return instant_text(dt.datetime(value.year, value.month, value.day, tzinfo=zone))
+            return midnight(value)
         raise Invalid(INVALID_DATE_TIME)
 
     return convert

@@ -23,17 +23,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from migrator.errors import PlanError
+from migrator.graph.compile import compile_graph
+from migrator.graph.nodes import NodeKind
 from migrator.mapping.compiler import CompiledBody, CompileEnv, compile_body
 from migrator.mapping.model import DesiredRecord, Fate, Link, MappingResult
 from migrator.mapping.owners import OwnerResolver
 from migrator.mapping.phases import Phase, PhaseKind, phase_order, spec_phases
 from migrator.mapping.refs import IdMaker, MappingIndex
-from migrator.mapping.runner import BodyRun, Item, row_identity
+from migrator.mapping.runner import BodyRun, Item, row_identity, spool_targets
 from migrator.mapping.tables import Tables
 from migrator.mapping.targets import Spool
 from migrator.mapping.values import ValueEnv
@@ -51,6 +54,20 @@ def _exported_on(bundle: Bundle, zone: ZoneInfo) -> dt.date:
     except ValueError:
         return dt.date.max
     return moment.astimezone(zone).date() if moment.tzinfo else moment.date()
+
+
+def member_emails(members: Mapping[str, str] | Iterable[Any]) -> dict[str, str]:
+    """Lower-cased email → member id, from a mapping or from member objects (``id``,
+    ``user_email``); members without an email are left out."""
+    if isinstance(members, Mapping):
+        return {str(email).lower(): str(ident) for email, ident in members.items()}
+    found: dict[str, str] = {}
+    member: Any
+    for member in members:
+        email = getattr(member, "user_email", None)
+        if isinstance(email, str) and email:
+            found.setdefault(email.lower(), str(member.id))
+    return found
 
 
 def _indexes(spec: MigrationSpec, bundle: Bundle) -> dict[str, MappingIndex]:
@@ -73,9 +90,10 @@ def _indexes(spec: MigrationSpec, bundle: Bundle) -> dict[str, MappingIndex]:
 class Mapper:
     """Maps a spec's source bundle into desired records, phase by phase (module doc).
 
-    ``members`` maps lower-cased workspace member emails to member ids; ``namespace`` is the
-    migration's id namespace (the state's, when there is a state). ``spec_dir`` is accepted for
-    callers that have it; the bundle already carries its own root.
+    ``members`` maps workspace member emails to member ids, or lists the members (objects with
+    ``id`` and ``user_email``, as :class:`migrator.twenty.models.WorkspaceMember`); emails compare
+    case-insensitively. ``namespace`` is the migration's id namespace (the state's, when there is
+    a state). ``spec_dir`` is accepted for callers that have it; the bundle carries its own root.
     """
 
     def __init__(
@@ -83,7 +101,7 @@ class Mapper:
         spec: MigrationSpec,
         bundle: Bundle,
         *,
-        members: Mapping[str, str],
+        members: Mapping[str, str] | Iterable[Any],
         namespace: uuid.UUID,
         spec_dir: Path | None = None,
     ) -> None:
@@ -94,14 +112,17 @@ class Mapper:
         self.zone = ZoneInfo(spec.source.timezone)
         self._exported_on = _exported_on(bundle, self.zone)
         self.indexes = _indexes(spec, bundle)
-        owners = OwnerResolver(spec.owners, bundle, members) if spec.owners else None
+        emails = member_emails(members)
+        owners = OwnerResolver(spec.owners, bundle, emails) if spec.owners else None
         self._values: dict[str, ValueEnv] = {}
         env = CompileEnv(
             spec, bundle, build_target_model(spec), owners, self.indexes, self.ids, self._env
         )
         self.bodies: dict[str, CompiledBody] = {n: compile_body(env, n) for n in self.indexes}
         holders = {n: b.targets.holder for n, b in self.bodies.items() if b.targets is not None}
-        self._phases = phase_order(spec, spec_phases(spec, target_objects=holders))
+        graph = compile_graph(spec)
+        preferred = [n.mapping for n in graph.phases() if n.mapping and n.kind is not NodeKind.LINK]
+        self._phases = phase_order(spec_phases(spec, target_objects=holders), preferred)
         self._by_name = {phase.name: phase for phase in self._phases}
         self._tables_of = self._table_objects()
         self._results: dict[str, MappingResult] = {}
@@ -129,7 +150,11 @@ class Mapper:
         return tuple(self._phases)
 
     def run(self, name: str) -> Iterator[Item]:
-        """Run the phase ``name`` once; its items in source order (self-referencing rows last)."""
+        """Run the phase ``name``: its items in source order (self-referencing rows last).
+
+        A phase may run again (the planner first collects a mapping's values to look them up):
+        it yields the same items, provided the phases it needs have not run again in between.
+        """
         phase = self._by_name.get(name)
         if phase is None:
             raise PlanError(
@@ -137,8 +162,6 @@ class Mapper:
                 hint="use a name from Mapper.phases(): a mapping, <mapping>-targets, "
                 "<object>-aggregated or <object>-skipped",
             )
-        if name in self._results:
-            raise PlanError(f"The mapper phase `{name}` has already run")
         self._check_needs(phase)
         if phase.kind is PhaseKind.RECORDS:
             return self._records(phase)
@@ -169,7 +192,7 @@ class Mapper:
         return Link(link.field, index.address(target), self.ids(index.key(target)))
 
     def close(self) -> None:
-        """Drop the target spools of targets phases that did not run."""
+        """Drop the target spools (anonymous temporary files; also dropped when collected)."""
         for spool in self._spools.values():
             spool.close()
         self._spools = {}
@@ -188,6 +211,7 @@ class Mapper:
         body = self.bodies[phase.name]
         result = MappingResult(body.name, body.to)
         self._results[phase.name] = result
+        body.index.forget_fates()
         for ref in sorted(body.links_to):
             index = self.indexes[ref]
             if not index.ran and not index.prepared:
@@ -196,6 +220,8 @@ class Mapper:
             self.tables.ensure(obj)
         spool = None
         if body.targets is not None:
+            if body.name in self._spools:
+                self._spools.pop(body.name).close()
             spool = self._spools[body.name] = Spool()
         run = BodyRun(body, self.ids, self.spec.provenance.source_id_field, result, spool)
         yield from run.run(self.bundle.read(body.source.name))
@@ -215,7 +241,7 @@ class Mapper:
         assert body.targets is not None
         result = MappingResult(phase.name, body.targets.holder)
         self._results[phase.name] = result
-        spool = self._spools.pop(phase.mapping)
+        spool = self._spools.pop(phase.mapping, None) or self._respool(body)
         try:
             for item in body.targets.records(spool):
                 result.source_rows += 1
@@ -226,6 +252,18 @@ class Mapper:
                 yield item
         finally:
             spool.close()
+
+    def _respool(self, body: CompiledBody) -> Spool:
+        """The target keys of a note mapping read again (its targets phase runs a second time)."""
+        spool = Spool()
+        index = body.index
+        for record in self.bundle.read(body.source.name):
+            identity = row_identity(body, record)
+            if body.where is not None and not body.where(record):
+                continue
+            if identity not in index.redirect:
+                spool_targets(body, spool, record, identity)
+        return spool
 
     def _counted(self, phase: Phase) -> None:
         result = MappingResult(phase.name, "")

@@ -11,9 +11,10 @@ Every source row a migration accounts for belongs to one phase:
   manifest without being read.
 
 Objects read only as lookups (``appointment_types``) or as the owners' users are reference data,
-not migrated rows, and have no phase. :func:`phase_order` puts record phases after the mappings
-their payloads point at, children after their parents, and (when it creates no cycle) a note or
-task mapping after the mappings its targets name; targets phases come after all of them.
+not migrated rows, and have no phase. :func:`phase_order` follows the dependency graph's apply
+order (:mod:`migrator.graph`), which puts record phases after the mappings their payloads point
+at, children after their parents and targets after the mappings they name; the aggregated and
+skipped phases come last.
 """
 
 from __future__ import annotations
@@ -102,32 +103,27 @@ def spec_phases(spec: MigrationSpec, *, target_objects: dict[str, str]) -> list[
     return phases
 
 
-def _order(phases: list[Phase], soft: dict[str, set[str]]) -> list[Phase] | None:
-    """Kahn's order with spec order as the tie-break; None on a cycle."""
+def _kahn(phases: list[Phase]) -> list[Phase]:
+    """Kahn's order with the given order as the tie-break (a cycle is a bug: the spec checks
+    refuse reference cycles)."""
     names = {p.name for p in phases}
-    needs = {p.name: (set(p.needs) | soft.get(p.name, set())) & names for p in phases}
     done: set[str] = set()
     ordered: list[Phase] = []
     while len(ordered) < len(phases):
-        ready = next((p for p in phases if p.name not in done and needs[p.name] <= done), None)
+        ready = next(
+            (p for p in phases if p.name not in done and set(p.needs) & names <= done), None
+        )
         if ready is None:
-            return None
+            cycle = ", ".join(p.name for p in phases if p.name not in done)
+            raise ValueError(f"the mapper phases {cycle} depend on each other in a cycle")
         ordered.append(ready)
         done.add(ready.name)
     return ordered
 
 
-def phase_order(spec: MigrationSpec, phases: list[Phase]) -> list[Phase]:
-    """An order of ``phases`` meeting every dependency (module doc)."""
-    soft: dict[str, set[str]] = {}
-    for phase in phases:
-        if phase.kind is PhaseKind.TARGETS:
-            body = spec.all_mappings()[phase.mapping]
-            soft.setdefault(phase.mapping, set()).update(
-                t.ref for t in body.targets if t.ref != phase.mapping
-            )
-    ordered = _order(phases, soft) or _order(phases, {})
-    if ordered is None:
-        names = ", ".join(p.name for p in phases)
-        raise ValueError(f"the phases {names} depend on each other in a cycle")
-    return ordered
+def phase_order(phases: list[Phase], preferred: list[str]) -> list[Phase]:
+    """``phases`` in the ``preferred`` order of names (the graph's apply order) as far as every
+    phase's ``needs`` allow; phases it does not name keep their place after those it does."""
+    rank = {name: position for position, name in enumerate(preferred)}
+    known = sorted((p for p in phases if p.name in rank), key=lambda p: rank[p.name])
+    return _kahn(known + [p for p in phases if p.name not in rank])

@@ -110,6 +110,12 @@ class MappingIndex:
             return None
         return key[len(self.key_prefix) : len(key) - len(self.key_suffix)]
 
+    def forget_fates(self) -> None:
+        """Forget what an earlier run of the mapping decided (it is about to run again)."""
+        self.unwritten = set()
+        self.redirect = {}
+        self.ran = False
+
     def want_identities(self) -> None:
         """Something refers to this mapping by identity: remember every row's identity."""
         if self.identities is None:

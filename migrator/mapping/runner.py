@@ -51,6 +51,14 @@ def row_identity(body: CompiledBody, record: SourceRecord) -> str:
     return found if found else record.id
 
 
+def spool_targets(body: CompiledBody, spool: Spool, record: SourceRecord, identity: str) -> None:
+    """Leave the target keys of the note (or task) row ``identity`` in ``spool``."""
+    for number, getter in enumerate(body.target_keys):
+        value = key_text(getter(record)) if getter is not None else identity
+        if value is not None:
+            spool.add(identity, number, value, record.line)
+
+
 class BodyRun:
     """One run of a compiled mapping over its source rows."""
 
@@ -155,12 +163,8 @@ class BodyRun:
                 raise Quarantine(finding.code, f"{ctx.address}{where}: {finding.message}")
 
     def _spool(self, record: SourceRecord, ctx: RowContext) -> None:
-        if self.spool is None:
-            return
-        for number, getter in enumerate(self.body.target_keys):
-            value = key_text(getter(record)) if getter is not None else ctx.identity
-            if value is not None:
-                self.spool.add(ctx.identity, number, value, record.line)
+        if self.spool is not None:
+            spool_targets(self.body, self.spool, record, ctx.identity)
 
     def _outcome(self, ctx: RowContext, fate: Fate, code: str, why: str, blocked: str = "",
                  *, full: bool = False) -> RowOutcome:  # fmt: skip

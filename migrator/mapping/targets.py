@@ -20,6 +20,7 @@ target and is not counted.
 from __future__ import annotations
 
 import tempfile
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -64,6 +65,7 @@ class Spool:
 
     def __init__(self) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self._closer = weakref.finalize(self, self._file.close)
         self.count = 0
 
     def add(self, identity: str, plan: int, value: str, line: int) -> None:
@@ -79,8 +81,8 @@ class Spool:
             yield identity, plan, value, number
 
     def close(self) -> None:
-        """Drop the spool."""
-        self._file.close()
+        """Drop the spool (also done when it is garbage-collected)."""
+        self._closer()
 
 
 @dataclass
