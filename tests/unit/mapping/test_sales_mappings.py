@@ -26,17 +26,17 @@ O1, O2, O3, O4 = (f"e0000000-0000-4000-8000-00000000000{i}" for i in range(1, 5)
 JOINT = "f0000000-0000-4000-8000-000000000001"
 MEMBER = "owner.one@example.com"
 
-USERS = [
+USERS: list[dict[str, Any]] = [
     {"id": "b0000000-0000-4000-8000-000000000001", "external_id": "MNV_001", "email": MEMBER},
     {"id": "b0000000-0000-4000-8000-000000000002", "external_id": "MNV_002",
      "email": "gone@alumni.example.net"},
 ]  # fmt: skip
-DEFINITIONS = [
+DEFINITIONS: list[dict[str, Any]] = [
     {"id": "cf-001", "object_type": "ACCOUNT", "name": "Quận", "key": "quan",
      "data_type": "SELECT", "options": [{"id": "opt-1", "value": "Quận 1"}]},
 ]  # fmt: skip
 PHONE = {"phone": "0984849251", "call_code": "+84", "country_code": "VN"}
-ACCOUNTS = [
+ACCOUNTS: list[dict[str, Any]] = [
     {"id": A1, "external_id": "ACC-1", "name": "Công ty Việt Tiến", "website": "Example.COM/",
      "email": "LienHe@Example.com; sales@example.com", "phone": PHONE, "address": "1 Pasteur",
      "healthscore": "72.5", "locked": True, "tags": ["Chuỗi", "VIP"], "owner_id": "MNV_001",
@@ -46,14 +46,14 @@ ACCOUNTS = [
     {"id": A3, "name": "Trùng tên miền", "website": "https://example.com"},
     {"id": A4, "website": "other.example.org"},
 ]  # fmt: skip
-CONTACTS = [
+CONTACTS: list[dict[str, Any]] = [
     {"id": C1, "account_id": A1, "first_name": "Châu", "last_name": "Nguyễn Văn",
      "email": "Chau@Example.com", "owner_id": "MNV_001", "job_title": "Giám đốc"},
     {"id": C2, "account_id": A2, "first_name": "Hà", "email": "ha@example.com"},
     {"id": C3, "account_id": A1, "first_name": "Châu", "email": "chau@example.com"},
     {"id": C4, "account_id": "a0000000-0000-4000-8000-0000000000ff", "first_name": "Mồ côi"},
 ]  # fmt: skip
-OPPORTUNITIES = [
+OPPORTUNITIES: list[dict[str, Any]] = [
     {"id": O1, "name": "Gói POS", "account_id": A1, "contact_ids": [C3.upper()],
      "amount": "9405000", "currency": "VND", "stage_name": "Mới", "date_closed": "2026-03-17",
      "created_at": "2026-02-12T03:16:07.975Z"},
