@@ -26,6 +26,7 @@ from migrator.cli.audit import audit_command
 from migrator.cli.errors import run_with_error_handling
 from migrator.cli.examples import examples_group
 from migrator.cli.graph import graph_command
+from migrator.cli.init import init_command
 from migrator.cli.inventory import inventory_command
 from migrator.cli.plan import plan_command
 from migrator.cli.report import report_command
@@ -43,6 +44,7 @@ cli.add_command(apply_command)
 cli.add_command(audit_command)
 cli.add_command(inventory_command)
 cli.add_command(report_command)
+cli.add_command(init_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -11,6 +11,7 @@ from migrator.workflows.apply import ApplyRequest, apply_plan_file, plan_for_app
 from migrator.workflows.audit import audit
 from migrator.workflows.examples import generate_example
 from migrator.workflows.graph import graph
+from migrator.workflows.init import init
 from migrator.workflows.inventory import inventory
 from migrator.workflows.plan import PlanResult, plan
 from migrator.workflows.report import report
@@ -32,6 +33,7 @@ __all__ = [
     "audit",
     "generate_example",
     "graph",
+    "init",
     "inventory",
     "list_state",
     "plan",
