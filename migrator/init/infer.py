@@ -265,13 +265,61 @@ def infer_field(
     return [_text_guess(source, profile, ctx)]
 
 
+#: OplaCRM custom field types that map one to one, with the transforms their values need.
+SIMPLE_CUSTOM: dict[str, tuple[FieldType, list[Any], float]] = {
+    "NUMBER": (FieldType.NUMBER, ["number"], 0.9),
+    "DATE": (FieldType.DATE, [], 0.9),
+    "DATETIME": (FieldType.DATE_TIME, [], 0.9),
+    "BOOLEAN": (FieldType.BOOLEAN, [], 0.9),
+    "EMAIL": (FieldType.EMAILS, ["emails"], 0.85),
+}
+
+
+def _custom_composite(path: str, data_type: str, declared: str, ctx: Context) -> Guess | None:
+    if data_type == "CURRENCY":
+        value = {
+            "amountMicros": {"from": path, "transforms": ["micros"]},
+            "currencyCode": {"const": ctx.currency},
+        }
+        return Guess(FieldType.CURRENCY, value, 0.85, declared, path)
+    if data_type == "URL":
+        links = {"primaryLinkUrl": {"from": path, "transforms": ["url"]}}
+        return Guess(FieldType.LINKS, links, 0.85, declared, path)
+    if data_type == "PHONE":
+        phone = {"from": path, "transforms": [{"phone": ctx.region}]}
+        return Guess(FieldType.PHONES, phone, 0.85, declared, path)
+    if data_type == "USER":
+        return Guess(
+            FieldType.RELATION,
+            {"owner": path},
+            0.7,
+            f"{declared}: a user, as a member",
+            path,
+            relation_to="workspaceMember",
+        )
+    return None
+
+
+def _custom_text(key: str, path: str, declared: str, profile: FieldProfile) -> Guess:
+    """A TEXT custom field, unless its values say it is a list or a number."""
+    if profile.present and profile.share(profile.with_commas) >= 0.5 and profile.parts_repeat:
+        value: Any = {"from": path, "transforms": [{"split": ","}, "trim"]}
+        share = _agreement(profile, profile.with_commas)
+        why = f"{declared}, but {share} on commas and the parts recur: a list"
+        return Guess(FieldType.ARRAY, value, 0.6, why, path)
+    if profile.present and profile.share(profile.numeric) >= 0.95 and not is_identifier(key):
+        value = {"from": path, "transforms": ["number"]}
+        why = f"{declared}, but {_agreement(profile, profile.numeric)} on numbers"
+        return Guess(FieldType.NUMBER, value, 0.6, why, path)
+    return Guess(FieldType.TEXT, path, 0.85, declared, path)
+
+
 def infer_custom(
     key: str, data_type: str, labels: list[str], profile: FieldProfile, ctx: Context
 ) -> Guess:
     """A Twenty field for an OplaCRM custom field, from its definition and its values."""
     path = f"custom_fields.{key}"
     declared = f"declared {data_type}"
-    value: Any
     if data_type in ("SELECT", "MULTI_SELECT"):
         kind = FieldType.SELECT if data_type == "SELECT" else FieldType.MULTI_SELECT
         value = {"from": path, "transforms": ["transliterate"]}
@@ -283,49 +331,12 @@ def infer_custom(
             path,
             options=tuple((to_option_value(x), x) for x in labels),
         )
-    if data_type in ("NUMBER",):
-        agree = _agreement(profile, profile.numeric)
-        value = {"from": path, "transforms": ["number"]}
-        return Guess(FieldType.NUMBER, value, 0.9, f"{declared}; {agree}", path)
-    if data_type == "CURRENCY":
-        value = {
-            "amountMicros": {"from": path, "transforms": ["micros"]},
-            "currencyCode": {"const": ctx.currency},
-        }
-        return Guess(FieldType.CURRENCY, value, 0.85, declared, path)
-    simple = {
-        "DATE": FieldType.DATE,
-        "DATETIME": FieldType.DATE_TIME,
-        "BOOLEAN": FieldType.BOOLEAN,
-    }
-    if data_type in simple:
-        return Guess(simple[data_type], path, 0.9, declared, path)
-    if data_type == "URL":
-        value = {"primaryLinkUrl": {"from": path, "transforms": ["url"]}}
-        return Guess(FieldType.LINKS, value, 0.85, declared, path)
-    if data_type == "EMAIL":
-        return Guess(
-            FieldType.EMAILS, {"from": path, "transforms": ["emails"]}, 0.85, declared, path
-        )
-    if data_type == "PHONE":
-        value = {"from": path, "transforms": [{"phone": ctx.region}]}
-        return Guess(FieldType.PHONES, value, 0.85, declared, path)
-    if data_type == "USER":
-        return Guess(
-            FieldType.RELATION,
-            {"owner": path},
-            0.7,
-            f"{declared}: a user, as a member",
-            path,
-            relation_to="workspaceMember",
-        )
-    if profile.present and profile.share(profile.with_commas) >= 0.5 and profile.parts_repeat:
-        value = {"from": path, "transforms": [{"split": ","}, "trim"]}
-        share = _agreement(profile, profile.with_commas)
-        why = f"{declared}, but {share} on commas and the parts recur: a list"
-        return Guess(FieldType.ARRAY, value, 0.6, why, path)
-    if profile.present and profile.share(profile.numeric) >= 0.95 and not is_identifier(key):
-        value = {"from": path, "transforms": ["number"]}
-        why = f"{declared}, but {_agreement(profile, profile.numeric)} on numbers"
-        return Guess(FieldType.NUMBER, value, 0.6, why, path)
-    return Guess(FieldType.TEXT, path, 0.85, declared, path)
+    if data_type in SIMPLE_CUSTOM:
+        kind, transforms, confidence = SIMPLE_CUSTOM[data_type]
+        why = declared
+        if kind is FieldType.NUMBER:
+            why += f"; {_agreement(profile, profile.numeric)}"
+        mapped: Any = {"from": path, "transforms": transforms} if transforms else path
+        return Guess(kind, mapped, confidence, why, path)
+    composite = _custom_composite(path, data_type, declared, ctx)
+    return composite or _custom_text(key, path, declared, profile)

@@ -110,6 +110,11 @@ def _history_fields() -> tuple[CustomField, ...]:
                 comment="",
             )
         )
+    fields.append(_alerts_field())
+    return tuple(fields)
+
+
+def _alerts_field() -> CustomField:
     alerts: dict[str, Any] = {
         "aggregate": {
             "from": "medical_alerts",
@@ -120,15 +125,12 @@ def _history_fields() -> tuple[CustomField, ...]:
         },
         "transforms": [{"format": "[{severity}] {text}"}, {"join": "\n"}],
     }
-    fields.append(
-        CustomField(
-            name="medicalAlerts",
-            schema={"type": "TEXT", "label": "Medical alerts"},
-            value=alerts,
-            comment="Every active medical alert",
-        )
+    return CustomField(
+        name="medicalAlerts",
+        schema={"type": "TEXT", "label": "Medical alerts"},
+        value=alerts,
+        comment="Every active medical alert",
     )
-    return tuple(fields)
 
 
 def _history_on_invoice(

@@ -9,6 +9,7 @@ filters on the migrated fields (named as the spec names them), and the steps per
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import JsonValue
@@ -75,62 +76,98 @@ class Lookups:
         return found
 
 
+@dataclass(frozen=True)
+class Recall:
+    """One recall rule's parts, names resolved."""
+
+    name: str
+    months: JsonValue
+    offsets: list[int]
+    channels: list[str]
+    type_name: str
+    due_field: str
+    obj: str
+
+
+def _recall_workflow(rule: Recall, lookups: Lookups) -> dict[str, JsonValue]:
+    """The blueprint: a DATE field, a workflow setting it, a daily reminder workflow."""
+    reminders: list[JsonValue] = [
+        {
+            "offsetDays": offset,
+            "find": f"person where {rule.due_field} = today {'+' if offset <= 0 else '-'} "
+            f"{abs(offset)} days and recallExempt is not true",
+            "steps": [CHANNEL_STEPS.get(c, {"type": "CODE", "label": c}) for c in rule.channels],
+        }
+        for offset in rule.offsets
+    ]
+    set_due: dict[str, JsonValue] = {
+        "type": "UPDATE_RECORD",
+        "object": "person",
+        "record": "the appointment's pointOfContact",
+        "set": {rule.due_field: f"closeDate + {rule.months} months"},
+    }
+    return {
+        "field": {
+            "object": "person",
+            "name": rule.due_field,
+            "type": "DATE",
+            "label": f"Recall due: {rule.name}",
+        },
+        "workflows": [
+            {
+                "name": f"Set recall due: {rule.name}",
+                "trigger": {"type": "DATABASE_EVENT", "event": f"{rule.obj}.updated"},
+                "filters": lookups.appointment_filters([rule.type_name], "COMPLETED"),
+                "steps": [set_due],
+            },
+            {
+                "name": f"Recall reminders: {rule.name}",
+                "trigger": {"type": "CRON", "schedule": "0 9 * * *"},
+                "reminders": reminders,
+            },
+        ],
+    }
+
+
+def _recall_recommendation(rule: Recall) -> Recommendation:
+    return Recommendation(
+        feature="Workflow",
+        summary=f"Two workflows: set {rule.due_field} when a {rule.type_name} appointment "
+        f"completes; remind on days {rule.offsets} around it by {', '.join(rule.channels)}",
+        steps=(
+            f"Settings → Data model → person: add a DATE field {rule.due_field}",
+            f"Workflow 1: Record is updated on {rule.obj}, filter {rule.type_name} COMPLETED; "
+            f"Update Record person.{rule.due_field} = closeDate + {rule.months} months",
+            "Workflow 2: On a schedule (daily); for each offset, Search Records person by "
+            f"{rule.due_field}; then one step per channel",
+            "Patients' current recall dates are not migrated: set them once from "
+            "AeronaClinic's recall list, or let the first completed appointment set them",
+        ),
+    )
+
+
 def recall_rule(
     record: SourceRecord, lookups: Lookups, due_counts: dict[str, int]
 ) -> InventoryItem:
     """A recall rule: a due date set when the appointment completes, then timed reminders."""
     f = record.fields
     name = str(f.get("name") or record.id)
-    months = jsonable(f.get("intervalMonths"))
-    offsets = [o for o in (f.get("reminderOffsetsDays") or []) if isinstance(o, int)]
-    channels = [str(c) for c in (f.get("channels") or [])]
-    type_name = lookups.appointment_type(f.get("appointmentTypeId"))
-    due_field = to_camel_case(f"recall due {name}") or "recallDue"
-    obj = lookups.appointment_object
+    rule = Recall(
+        name=name,
+        months=jsonable(f.get("intervalMonths")),
+        offsets=[o for o in (f.get("reminderOffsetsDays") or []) if isinstance(o, int)],
+        channels=[str(c) for c in (f.get("channels") or [])],
+        type_name=lookups.appointment_type(f.get("appointmentTypeId")),
+        due_field=to_camel_case(f"recall due {name}") or "recallDue",
+        obj=lookups.appointment_object,
+    )
     definition: dict[str, JsonValue] = {
         "practice": lookups.practice(f.get("practiceId")),
-        "appointmentType": type_name,
-        "intervalMonths": months,
-        "reminderOffsetsDays": list(offsets),
-        "channels": list(channels),
+        "appointmentType": rule.type_name,
+        "intervalMonths": rule.months,
+        "reminderOffsetsDays": list(rule.offsets),
+        "channels": list(rule.channels),
         "patientRecalls": dict(due_counts),
-    }
-    reminders: list[JsonValue] = [
-        {
-            "offsetDays": offset,
-            "find": f"person where {due_field} = today {'+' if offset <= 0 else '-'} "
-            f"{abs(offset)} days and recallExempt is not true",
-            "steps": [CHANNEL_STEPS.get(c, {"type": "CODE", "label": c}) for c in channels],
-        }
-        for offset in offsets
-    ]
-    workflow: dict[str, JsonValue] = {
-        "field": {
-            "object": "person",
-            "name": due_field,
-            "type": "DATE",
-            "label": f"Recall due: {name}",
-        },
-        "workflows": [
-            {
-                "name": f"Set recall due: {name}",
-                "trigger": {"type": "DATABASE_EVENT", "event": f"{obj}.updated"},
-                "filters": lookups.appointment_filters([type_name], "COMPLETED"),
-                "steps": [
-                    {
-                        "type": "UPDATE_RECORD",
-                        "object": "person",
-                        "record": "the appointment's pointOfContact",
-                        "set": {due_field: f"closeDate + {months} months"},
-                    }
-                ],
-            },
-            {
-                "name": f"Recall reminders: {name}",
-                "trigger": {"type": "CRON", "schedule": "0 9 * * *"},
-                "reminders": reminders,
-            },
-        ],
     }
     return InventoryItem(
         kind="recall_rule",
@@ -138,21 +175,8 @@ def recall_rule(
         name=f"{name} ({lookups.practice(f.get('practiceId'))})",
         active=f.get("active") if isinstance(f.get("active"), bool) else None,
         definition=definition,
-        recommendation=Recommendation(
-            feature="Workflow",
-            summary=f"Two workflows: set {due_field} when a {type_name} appointment completes; "
-            f"remind on days {offsets} around it by {', '.join(channels)}",
-            steps=(
-                f"Settings → Data model → person: add a DATE field {due_field}",
-                f"Workflow 1: Record is updated on {obj}, filter {type_name} COMPLETED; Update "
-                f"Record person.{due_field} = closeDate + {months} months",
-                "Workflow 2: On a schedule (daily); for each offset, Search Records person by "
-                f"{due_field}; then one step per channel",
-                "Patients' current recall dates are not migrated: set them once from "
-                "AeronaClinic's recall list, or let the first completed appointment set them",
-            ),
-        ),
-        workflow=workflow,
+        recommendation=_recall_recommendation(rule),
+        workflow=_recall_workflow(rule, lookups),
     )
 
 

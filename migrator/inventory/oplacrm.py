@@ -53,6 +53,14 @@ METRICS = {
 }
 
 
+#: The definition fields shown for each kind of gamification setting.
+GAMIFICATION_FIELDS = {
+    "streak": ("metric", "period", "current_length", "best_length", "owner_id"),
+    "leaderboard": ("metric", "period", "participant_ids", "rules"),
+    "goal": ("metric", "target", "achieved", "period_start", "period_end", "status", "owner_id"),
+}
+
+
 def twenty_object(spec: MigrationSpec, object_type: str) -> str | None:
     """The Twenty object the spec writes OplaCRM's ``object_type`` records to, if any."""
     source = OBJECT_SOURCES.get(object_type)
@@ -91,6 +99,60 @@ def _conditions(spec: MigrationSpec, object_type: str, conditions: Any) -> list[
     ]
 
 
+Steps = list[tuple[str, str]]
+Rebuild = tuple[Recommendation, dict[str, JsonValue] | None]
+
+
+def _record_trigger(target: str, event: str, conditions: list[str], steps: Steps) -> Rebuild:
+    """A workflow triggered by the record event itself."""
+    label, kind, when = RECORD_EVENTS[event]
+    filters = [*conditions, *(["stage changed"] if event == "stage_changed" else [])]
+    workflow: dict[str, JsonValue] = {
+        "trigger": {"type": kind, "event": f"{target}.{when}"},
+        "filters": list(filters),
+        "steps": [{"type": t, "label": lab} for t, lab in steps],
+    }
+    recommendation = Recommendation(
+        feature="Workflow",
+        summary=f"Workflow on {target}: trigger '{label}', then "
+        + ", ".join(lab for _, lab in steps),
+        steps=(
+            "Settings → Workflows → New workflow",
+            f"Trigger: {label} on {target}",
+            *(f"Filter: {c}" for c in filters),
+            *(f"Action: {lab}" for _, lab in steps),
+            "Activate it after the migration's cutover (not before: imports would fire it)",
+        ),
+    )
+    return recommendation, workflow
+
+
+def _scheduled(target: str, event: str, conditions: list[str], steps: Steps) -> Rebuild:
+    """A daily workflow finding the records a time-based event (``overdue``) applies to."""
+    actions: list[JsonValue] = [{"type": t, "label": lab} for t, lab in steps]
+    workflow: dict[str, JsonValue] = {
+        "trigger": {"type": "CRON", "schedule": "0 7 * * *"},
+        "filters": [f"{target} where {event}", *conditions],
+        "steps": [
+            {"type": "FIND_RECORDS", "label": f"Search Records: {target} ({event})"},
+            {"type": "ITERATOR", "label": "For each record"},
+            *actions,
+        ],
+    }
+    recommendation = Recommendation(
+        feature="Workflow",
+        summary=f"Scheduled workflow: each morning find {target} records that are {event}",
+        steps=(
+            "Settings → Workflows → New workflow",
+            "Trigger: On a schedule (daily)",
+            f"Action: Search Records on {target} where the record is {event}",
+            *(f"Filter: {c}" for c in conditions),
+            *(f"Action (for each): {lab}" for _, lab in steps),
+        ),
+    )
+    return recommendation, workflow
+
+
 def automation(spec: MigrationSpec, record: SourceRecord) -> InventoryItem:
     """One automation and the workflow that replaces it."""
     f = record.fields
@@ -99,74 +161,26 @@ def automation(spec: MigrationSpec, record: SourceRecord) -> InventoryItem:
     event = str(f.get("trigger_event") or "")
     conditions = _conditions(spec, object_type, f.get("conditions"))
     actions = [a for a in (f.get("actions") or []) if isinstance(a, dict)]
-    steps_out = [
+    steps = [
         ACTIONS.get(str(a.get("type")), ("CODE", f"Code step ({a.get('type')})")) for a in actions
     ]
-    workflow: dict[str, JsonValue] | None
+    rebuild: Rebuild
     if target is None:
-        recommendation = Recommendation(
-            feature="Not rebuilt",
-            summary=f"{object_type} records are not migrated; rebuild only if they are recreated",
-        )
-        workflow = None
+        summary = f"{object_type} records are not migrated; rebuild only if they are recreated"
+        rebuild = Recommendation(feature="Not rebuilt", summary=summary), None
     elif event in RECORD_EVENTS:
-        label, kind, when = RECORD_EVENTS[event]
-        filters = [*conditions, *(["stage changed"] if event == "stage_changed" else [])]
-        workflow = {
-            "trigger": {"type": kind, "event": f"{target}.{when}"},
-            "filters": list(filters),
-            "steps": [{"type": t, "label": lab} for t, lab in steps_out],
-        }
-        recommendation = Recommendation(
-            feature="Workflow",
-            summary=f"Workflow on {target}: trigger '{label}', then "
-            + ", ".join(lab for _, lab in steps_out),
-            steps=(
-                "Settings → Workflows → New workflow",
-                f"Trigger: {label} on {target}",
-                *(f"Filter: {c}" for c in filters),
-                *(f"Action: {lab}" for _, lab in steps_out),
-                "Activate it after the migration's cutover (not before: imports would fire it)",
-            ),
-        )
+        rebuild = _record_trigger(target, event, conditions, steps)
     else:
-        actions_out: list[JsonValue] = [{"type": t, "label": lab} for t, lab in steps_out]
-        workflow = {
-            "trigger": {"type": "CRON", "schedule": "0 7 * * *"},
-            "filters": [f"{target} where {event}", *conditions],
-            "steps": [
-                {"type": "FIND_RECORDS", "label": f"Search Records: {target} ({event})"},
-                {"type": "ITERATOR", "label": "For each record"},
-                *actions_out,
-            ],
-        }
-        recommendation = Recommendation(
-            feature="Workflow",
-            summary=f"Scheduled workflow: each morning find {target} records that are {event}",
-            steps=(
-                "Settings → Workflows → New workflow",
-                "Trigger: On a schedule (daily)",
-                f"Action: Search Records on {target} where the record is {event}",
-                *(f"Filter: {c}" for c in conditions),
-                *(f"Action (for each): {lab}" for _, lab in steps_out),
-            ),
-        )
+        rebuild = _scheduled(target, event, conditions, steps)
+    fields = ("object_type", "trigger_event", "conditions", "actions", "owner_id", "last_run_at")
     return InventoryItem(
         kind="automation",
         source_key=record.key,
         name=str(f.get("name") or record.id),
         active=f.get("active") if isinstance(f.get("active"), bool) else None,
-        definition=_definition(
-            record,
-            "object_type",
-            "trigger_event",
-            "conditions",
-            "actions",
-            "owner_id",
-            "last_run_at",
-        ),
-        recommendation=recommendation,
-        workflow=workflow,
+        definition=_definition(record, *fields),
+        recommendation=rebuild[0],
+        workflow=rebuild[1],
     )
 
 
@@ -218,34 +232,13 @@ def gamification(spec: MigrationSpec, kind: str, record: SourceRecord) -> Invent
     metric = str(f.get("metric") or "")
     obj, measure, basis = _metric(metric)
     period = str(f.get("period") or "the goal's period").lower()
-    summaries = {
-        "streak": (
-            "Dashboard",
-            f"A chart of {measure} per member ({basis}); streaks are not tracked by Twenty",
-        ),
-        "leaderboard": (
-            "Dashboard",
-            f"A {period} bar chart of {measure} of {obj} grouped by owner",
-        ),
-        "goal": (
-            "Dashboard",
-            f"A gauge of {measure} of {obj} against the target, filtered to the owner and period",
-        ),
-    }
-    feature, summary = summaries[kind]
-    fields = {
-        "streak": ("metric", "period", "current_length", "best_length", "owner_id"),
-        "leaderboard": ("metric", "period", "participant_ids", "rules"),
-        "goal": (
-            "metric",
-            "target",
-            "achieved",
-            "period_start",
-            "period_end",
-            "status",
-            "owner_id",
-        ),
+    feature = "Dashboard"
+    summary = {
+        "streak": f"A chart of {measure} per member ({basis}); streaks are not tracked by Twenty",
+        "leaderboard": f"A {period} bar chart of {measure} of {obj} grouped by owner",
+        "goal": f"A gauge of {measure} of {obj} against the target, for the owner and period",
     }[kind]
+    fields = GAMIFICATION_FIELDS[kind]
     return InventoryItem(
         kind=kind,
         source_key=record.key,
