@@ -26,6 +26,7 @@ from pydantic import SecretStr
 from ruamel.yaml import YAML
 
 from migrator.state.location import PostgresLocation, open_state
+from migrator.state.postgres import state_schema_exists
 from tests.conftest import REPO_ROOT
 from tests.unit.state.conftest import written
 from tests.unit.state.pgserver import (
@@ -163,28 +164,6 @@ def run_step(
 
 
 @pytest.fixture
-def repository(tmp_path: Path) -> Path:
-    """The layout the workflow expects: the spec, its bundle's checksum, the fetched bundle."""
-    root = tmp_path / "repo"
-    spec_dir = root / "migrations" / "oplacrm"
-    spec_dir.mkdir(parents=True)
-    spec = (EXAMPLE / "migration.yaml").read_text(encoding="utf-8")
-    spec = spec.replace(
-        "state:\n  backend: sqlite\n  path: .migrator/oplacrm-to-twenty.state.db\n",
-        "state:\n  backend: postgres\n  dsn: ${MIGRATOR_STATE_DSN}\n  schema: oplacrm_to_twenty\n",
-    )
-    assert "backend: postgres" in spec
-    (spec_dir / "migration.yaml").write_text(spec, encoding="utf-8")
-    bundle = spec_dir / "bundle.tar.gz"
-    with tarfile.open(bundle, "w:gz") as archive:
-        for path in sorted((EXAMPLE / "data").iterdir()):
-            archive.add(path, arcname=path.name)
-    digest = hashlib.sha256(bundle.read_bytes()).hexdigest()
-    (spec_dir / "bundle.sha256").write_text(f"{digest}  bundle.tar.gz\n", encoding="utf-8")
-    return root
-
-
-@pytest.fixture
 def state_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """The state variables of a job, on a fresh schema of the test server."""
     dsn, password = without_password(require_dsn())
@@ -197,6 +176,30 @@ def state_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         "GITHUB_OUTPUT": os.devnull,
     }
     drop_schema(require_dsn(), schema)
+
+
+@pytest.fixture
+def repository(tmp_path: Path, state_env: dict[str, str]) -> Path:
+    """The layout the workflow expects: the spec (its state in PostgreSQL, in the test's own
+    schema), its bundle's checksum, and the fetched bundle."""
+    root = tmp_path / "repo"
+    spec_dir = root / "migrations" / "oplacrm"
+    spec_dir.mkdir(parents=True)
+    spec = (EXAMPLE / "migration.yaml").read_text(encoding="utf-8")
+    spec = spec.replace(
+        "state:\n  backend: sqlite\n  path: .migrator/oplacrm-to-twenty.state.db\n",
+        "state:\n  backend: postgres\n  dsn: ${MIGRATOR_STATE_DSN}\n"
+        f"  schema: {state_env['STATE_SCHEMA']}\n",
+    )
+    assert "backend: postgres" in spec
+    (spec_dir / "migration.yaml").write_text(spec, encoding="utf-8")
+    bundle = spec_dir / "bundle.tar.gz"
+    with tarfile.open(bundle, "w:gz") as archive:
+        for path in sorted((EXAMPLE / "data").iterdir()):
+            archive.add(path, arcname=path.name)
+    digest = hashlib.sha256(bundle.read_bytes()).hexdigest()
+    (spec_dir / "bundle.sha256").write_text(f"{digest}  bundle.tar.gz\n", encoding="utf-8")
+    return root
 
 
 def test_the_bundle_check_refuses_a_bundle_that_is_not_the_reviewed_one(
@@ -239,6 +242,28 @@ def test_validate_and_audit_steps_run_with_a_postgres_state_spec(
     assert refused.returncode == 1
     assert "the state DSN holds a password: a spec must never hold secrets" in refused.stdout
     assert "hunter2" not in refused.stdout + refused.stderr
+
+
+@pytest.mark.slow
+def test_the_plan_step_saves_the_plan_and_names_its_sha256_without_creating_a_state(
+    repository: Path, state_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = tmp_path / "github_output"
+    env = {**state_env, "GITHUB_OUTPUT": str(outputs)}
+    assert run_step("plan", "Check and unpack the bundle", repository, env).returncode == 0
+    planned = run_step("plan", "Plan", repository, env)
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+    sha256 = hashlib.sha256((repository / "plan.bin").read_bytes()).hexdigest()
+    assert outputs.read_text().splitlines() == [f"sha256={sha256}", "changes=true"]
+    assert f"Plan file sha256 {sha256} (changes: true)" in planned.stdout
+    markdown = (repository / "plan.md").read_text(encoding="utf-8")
+    assert markdown.startswith("## migrator plan: `oplacrm-to-twenty`")
+    assert sha256 in markdown
+    assert "no state yet" in markdown
+    assert state_env["PGPASSWORD"] not in markdown
+    monkeypatch.setenv("PGPASSWORD", state_env["PGPASSWORD"])
+    dsn, schema = state_env["MIGRATOR_STATE_DSN"], state_env["STATE_SCHEMA"]
+    assert not state_schema_exists(dsn, schema)  # planning reads; it never creates a state
 
 
 def test_the_apply_step_refuses_a_plan_file_that_is_not_the_approved_one(
