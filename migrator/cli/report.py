@@ -10,6 +10,7 @@ import click
 from migrator import workflows
 from migrator.private_files import write_private_atomic
 from migrator.report.render import to_json, to_markdown
+from migrator.state.location import parse_state_location
 
 
 @click.command("report")
@@ -22,13 +23,14 @@ from migrator.report.render import to_json, to_markdown
     show_default=True,
     help="Markdown for the customer, JSON for tools.",
 )
-@click.option("--state", "state", type=click.Path(path_type=Path), help="Another state file.")
+@click.option("--state", "state", help="Another state: a file, or postgresql://…?schema=NAME.")
 @click.option("-o", "--out", type=click.Path(path_type=Path), help="Write to FILE (mode 0600).")
-def report_command(spec: Path, fmt: str, state: Path | None, out: Path | None) -> int:
+def report_command(spec: Path, fmt: str, state: str | None, out: Path | None) -> int:
     """The hand-off report of SPEC: reconciliation per run and phase, quarantine, owner queue,
     locked records, joint opportunities, renumbered invoices, care plans, lossy mappings."""
+    location = parse_state_location(state) if state else None
     result = workflows.report(
-        spec, environ=dict(os.environ), state_path=state, display_path=str(spec)
+        spec, environ=dict(os.environ), state=location, display_path=str(spec)
     )
     text = to_json(result) if fmt == "json" else to_markdown(result)
     if out is None:
