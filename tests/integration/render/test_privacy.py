@@ -210,3 +210,18 @@ def test_no_patient_value_or_api_key_in_migrator_plan_output_or_verbose_log(
         assert leaks(text, values) == [], where
         assert FAKE_API_KEY not in text, where
     assert "DEBUG" in run.stderr
+
+
+def test_no_patient_value_or_api_key_in_committed_snapshots_or_plans() -> None:
+    """What is committed (view snapshots, plans/*.md) is reviewed in public: it holds none."""
+    values = sensitive_values()
+    committed = [
+        *(REPO_ROOT / "tests" / "unit" / "render" / "__snapshots__").rglob("*.*"),
+        *(REPO_ROOT / "tests" / "integration" / "render" / "__snapshots__").rglob("*.*"),
+        *(REPO_ROOT / "plans").glob("*.md"),
+    ]
+    assert committed
+    for path in committed:
+        text = path.read_text(encoding="utf-8")
+        assert leaks(text, values) == [], path
+        assert FAKE_API_KEY not in text, path
