@@ -174,7 +174,8 @@ def test_no_patient_value_or_api_key_in_migrator_plan_output_or_verbose_log(
     tmp_path: Path, fmt: str
 ) -> None:
     project = tmp_path / "aeronaclinic"
-    shutil.copytree(EXAMPLE, project)
+    # Only what the repository holds: a local run's .migrator/ (sandbox, state) stays behind.
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".migrator", "*.plan"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MIGRATOR_", "TWENTY_"))}
     env["TWENTY_API_KEY"] = FAKE_API_KEY
     run = subprocess.run(
