@@ -31,6 +31,7 @@ from migrator.plan.planfile import iter_record_changes, plan_file_sha256
 from migrator.render.views import PLAN_FORMATS, render_plan
 from migrator.sandbox.app import make_sandbox
 from migrator.sandbox.config import SandboxConfig
+from migrator.spec.validation import load_spec
 from migrator.workflows.graph import graph
 from migrator.workflows.plan import plan
 from tests.conftest import REPO_ROOT
@@ -104,14 +105,26 @@ def _exclusive() -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _fresh_copy(name: str) -> tuple[Path, str]:
+def _members_file(spec_path: Path, environ: dict[str, str]) -> Path | None:
+    """The members file the spec seeds a new sandbox with (``destination.sandbox.members``)."""
+    spec = load_spec(spec_path, environ=environ).spec
+    members = getattr(getattr(spec.destination, "sandbox", None), "members", None)
+    return (spec_path.parent / str(members)).resolve() if members else None
+
+
+def _fresh_copy(name: str, environ: dict[str, str]) -> tuple[Path, str]:
+    """The example as the repository holds it, and its sandbox made as the planner would make
+    it (same members) but with the fixed workspace id; returns the sandbox's own API key."""
     root = WORK_ROOT / name
     shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
-    shutil.copy2(REPO_ROOT / "examples" / name / "migration.yaml", root / "migration.yaml")
-    shutil.copytree(REPO_ROOT / "examples" / name / "data", root / "data")
+    ignore = shutil.ignore_patterns(".migrator", "*.plan")
+    shutil.copytree(REPO_ROOT / "examples" / name, root, ignore=ignore)
     (root / ".migrator").mkdir(mode=0o700)
-    config = SandboxConfig(db_path=root / ".migrator" / "sandbox.db", workspace_id=WORKSPACE_ID)
+    config = SandboxConfig(
+        db_path=root / ".migrator" / "sandbox.db",
+        workspace_id=WORKSPACE_ID,
+        members_file=_members_file(root / "migration.yaml", environ),
+    )
     with make_sandbox(config) as sandbox:
         key = sandbox.api_key
     return root, key
@@ -122,7 +135,7 @@ def example_plan(name: str) -> ExamplePlan:
     """Plan ``examples/<name>`` against an empty sandbox (once per session)."""
     environ = {"TWENTY_API_KEY": FAKE_API_KEY}
     with _exclusive():
-        root, sandbox_key = _fresh_copy(name)
+        root, sandbox_key = _fresh_copy(name, environ)
         spec, path = root / "migration.yaml", root / f"{name}.plan"
         with captured_logs() as logs:
             result = plan(spec, environ=environ, out=path, display_path="migration.yaml")
