@@ -15,6 +15,7 @@ batch size (24,000 records/min here).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -31,7 +32,7 @@ import httpx
 
 from migrator import __version__
 from migrator.addresses import record_address
-from migrator.apply.model import Desired, DesiredItem
+from migrator.apply.model import Desired, DesiredItem, PhaseReport
 from migrator.identity import migration_namespace, twenty_id
 from migrator.model import Action, digest
 from migrator.plan.model import (
@@ -120,6 +121,52 @@ def _person(n: int) -> Desired:
     )
 
 
+def request_gaps(http: httpx.Client) -> str:
+    """When the sandbox saw the first and last batch write, and its longest pauses between
+    consecutive data requests (from its request log)."""
+    import datetime as dt
+
+    entries = http.get("/_sandbox/requests").json()["requests"]
+    data = [
+        dt.datetime.fromisoformat(e["time"].replace("Z", "+00:00")).timestamp()
+        for e in entries
+        if e["path"].startswith("/rest/") and not e["path"].startswith("/rest/metadata")
+    ]
+    writes = [e for e in entries if e["method"] == "POST" and "/batch/" in e["path"]]
+    if not data or not writes:
+        return "no data requests"
+    first = dt.datetime.fromisoformat(writes[0]["time"].replace("Z", "+00:00")).timestamp()
+    last = dt.datetime.fromisoformat(writes[-1]["time"].replace("Z", "+00:00")).timestamp()
+    pauses = sorted((b - a for a, b in itertools.pairwise(data)), reverse=True)[:5]
+    return (
+        f"{len(writes)} batch writes from first to last in {last - first:.1f}s; "
+        f"longest pauses {[round(p, 1) for p in pauses]}"
+    )
+
+
+class Timings:
+    """A progress sink that notes when each phase starts and ends (seconds since ``t0``)."""
+
+    def __init__(self) -> None:
+        self.t0 = time.monotonic()
+        self.marks: list[tuple[str, float]] = []
+
+    def _mark(self, what: str) -> None:
+        self.marks.append((what, round(time.monotonic() - self.t0, 1)))
+
+    def note(self, message: str) -> None:
+        self._mark("note")
+
+    def phase_started(self, phase: str, total: int, ceiling_per_minute: float) -> None:
+        self._mark(f"start {phase}")
+
+    def advanced(self, phase: str, done: int) -> None:
+        """Not timed."""
+
+    def phase_finished(self, report: PhaseReport) -> None:
+        self._mark(f"end {report.counts.phase}")
+
+
 class SyntheticSource:
     """The desired writes, made again on every pass (as the mapper would)."""
 
@@ -203,6 +250,9 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=120, help="requests per minute")
     parser.add_argument("--latency", type=float, default=1.0, help="seconds per request")
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--margin", type=float, default=0.1, help="pacing margin against arrival jitter (s)"
+    )
     args = parser.parse_args()
     companies = max(1, args.records // (PER_COMPANY + 1))
     records = companies * (PER_COMPANY + 1)
@@ -217,19 +267,25 @@ def main() -> None:
             drained = drain(url, key)
             limits = PacingLimits(short_limit=100, long_limit=args.rate)
             settings = ClientSettings(
-                limits=limits, concurrency=args.concurrency, assume_full_bucket=False
+                limits=limits,
+                concurrency=args.concurrency,
+                assume_full_bucket=False,
+                margin_s=args.margin,
             )
             with build_http_client(url, key) as http, TwentyClient(http, settings=settings) as c:
-                started = time.monotonic()
+                timings = Timings()
+                started = timings.t0
                 result = run_apply(
                     ApplyRequest(plan_path=plan, state_path=work / ".migrator" / "b.state.db"),
                     client=c,
                     identity=identity,
                     source=source,
                     fingerprint=FINGERPRINT,
+                    progress=timings,
                 )
                 seconds = time.monotonic() - started
                 stats = c.stats
+                gaps = request_gaps(http)
         finally:
             process.terminate()
             process.wait(timeout=30)
@@ -237,6 +293,8 @@ def main() -> None:
     ceiling = args.rate * 200
     load = os.getloadavg()[0]
     print(f"drained the bucket in {drained:.1f}s; machine load average {load:.2f}")
+    print("timeline (s): " + ", ".join(f"{what} {at}" for what, at in timings.marks))
+    print(f"server side: {gaps}")
     print(
         f"applied {result.written} of {records} records in {seconds:.1f}s: "
         f"{per_minute:,.0f} records/min; {stats.data_requests} data requests, "

@@ -4,8 +4,9 @@ Starts ``migrator sandbox serve`` in its own process with a 600 requests/min lon
 bucket: Twenty's 100/s) and 1.5 s of latency on every request, drains the bucket with cheap
 concurrent reads until it answers 429, then batch-creates companies (200 per request) through
 :class:`~migrator.twenty.client.TwentyClient` for ``--minutes`` and measures records/min in steady
-state from the audit events: the records of every accepted batch after the first group, over the
-time from the first send to the last (the run sends whole groups). The reference is the ceiling,
+state from the audit events: requests leave in groups, and the records of every group but the
+first and the last, over the time they took to refill, give the steady rate (the first group is
+the first refill after the drain, the last a partial one). The reference is the ceiling,
 requests/min x batch size.
 
 It also reports what the pacing margin is for: how long each group of requests takes to leave
@@ -36,7 +37,7 @@ import httpx
 
 from migrator.twenty.client import ClientSettings, TwentyClient
 from migrator.twenty.models import AuditEvent
-from migrator.twenty.pacing import DEFAULT_MAX_GROUP_S, PacingLimits
+from migrator.twenty.pacing import PacingLimits
 from migrator.twenty.transport import build_http_client
 
 NAMESPACE = uuid.UUID("0c7d5e0a-2f38-4b6b-9a0e-5b1f8e3c2d71")
@@ -96,19 +97,28 @@ def batches(count: int, size: int) -> Iterator[list[dict[str, Any]]]:
 
 
 def steady_rate(events: list[tuple[float, AuditEvent]], group_gap: float) -> tuple[float, int]:
-    """Records/min of accepted batch writes after the first group, and the count of 429s.
+    """Records/min of accepted batch writes in steady state, and the count of 429s.
 
-    A request's send time is its completion minus its duration (the duration is timed from the
-    moment the pacer let it go). The run sends whole groups, so the records sent after the first
-    group over the time from the first send to the last is the steady rate.
+    A request's send time is its completion minus its duration (timed from the moment the pacer
+    let it go). Sends come in groups; the records of groups 1..n-2 were refilled between the
+    start of group 0 and the start of group n-2. Group 0 (the first refill after the drain) and
+    the last group (a partial one, which still waits a full refill) are the run's edges, not its
+    steady state, and are left out.
     """
     writes = [(done - e.duration_s, e) for done, e in events if e.method == "POST"]
     accepted = sorted((sent, e.record_count) for sent, e in writes if e.status == 201)
-    first = accepted[0][0]
-    later = [n for sent, n in accepted if sent - first > group_gap]
-    span = accepted[-1][0] - first
-    rate = sum(later) / span * 60.0 if span > 0 else 0.0
-    return rate, sum(1 for _, e in writes if e.status == 429)
+    groups: list[list[tuple[float, int]]] = []
+    for sent, records in accepted:
+        if groups and sent - groups[-1][-1][0] < group_gap:
+            groups[-1].append((sent, records))
+        else:
+            groups.append([(sent, records)])
+    refused = sum(1 for _, e in writes if e.status == 429)
+    if len(groups) < 3:
+        return 0.0, refused
+    counted = sum(records for group in groups[1:-1] for _, records in group)
+    span = groups[-2][0][0] - groups[0][0][0]
+    return counted / span * 60.0, refused
 
 
 def group_spreads(sends: list[float], gap: float) -> list[float]:
@@ -157,12 +167,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 limits=PacingLimits.per_minute(args.rate),
                 concurrency=args.concurrency,
                 margin_s=args.margin,
+                max_group_s=args.group_seconds,
                 assume_full_bucket=False,
             )
             http = build_http_client(url, key, max_connections=args.concurrency + 4)
-            group = max(
-                1, min(args.concurrency, args.rate, int(DEFAULT_MAX_GROUP_S * args.rate / 60))
-            )
+            refill = int(args.group_seconds * args.rate / 60)
+            group = max(1, min(args.concurrency, args.rate, refill))
             count = max(2, round(args.minutes * args.rate / group)) * group
             wall_start = time.time()
             with TwentyClient(http, settings=settings, audit=audit, owns_http=True) as client:
@@ -201,6 +211,7 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=1.5, help="seconds per request")
     parser.add_argument("--concurrency", type=int, default=ClientSettings().concurrency)
     parser.add_argument("--margin", type=float, default=ClientSettings().margin_s)
+    parser.add_argument("--group-seconds", type=float, default=ClientSettings().max_group_s)
     parser.add_argument("--version", choices=["2.15", "upstream"], default="2.15")
     args = parser.parse_args()
     figures = run(args)

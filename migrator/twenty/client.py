@@ -24,7 +24,7 @@ from migrator.twenty.exchange import AuditHook, Exchange
 from migrator.twenty.identity import DestinationIdentity
 from migrator.twenty.metadata import MetadataApi
 from migrator.twenty.models import ClientStats, RestorePath, UploadedFile, WorkspaceMember
-from migrator.twenty.pacing import DEFAULT_MARGIN_S, Pacer, PacingLimits
+from migrator.twenty.pacing import DEFAULT_MARGIN_S, DEFAULT_MAX_GROUP_S, Pacer, PacingLimits
 from migrator.twenty.records import RecordsApi
 from migrator.twenty.retry import RetryPolicy
 from migrator.twenty.workspace import list_members, upload_file
@@ -48,6 +48,8 @@ class ClientSettings:
     """Records per batch write (Twenty refuses more than 200)."""
     margin_s: float = DEFAULT_MARGIN_S
     """Pacing safety margin against arrival jitter (see ``pacing.py``)."""
+    max_group_s: float = DEFAULT_MAX_GROUP_S
+    """Largest group of calls released together, in seconds of refill (see ``pacing.py``)."""
     assume_full_bucket: bool = True
     """Start as if the workspace's buckets were full (a 429 corrects the model if not)."""
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -78,6 +80,7 @@ class TwentyClient:
             clock,
             concurrency=self.settings.concurrency,
             margin_s=self.settings.margin_s,
+            max_group_s=self.settings.max_group_s,
             assume_full=self.settings.assume_full_bucket,
         )
         self._identity = identity

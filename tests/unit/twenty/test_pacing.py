@@ -109,7 +109,9 @@ def test_pacer_after_a_429_waits_a_full_group_before_the_next_call() -> None:
 
 def test_pacer_that_assumes_an_empty_bucket_waits_from_the_start() -> None:
     clock = FixedClock()
-    pacer = Pacer(PacingLimits.per_minute(100), clock, concurrency=1, assume_full=False)
+    pacer = Pacer(
+        PacingLimits.per_minute(100), clock, concurrency=1, margin_s=0.05, assume_full=False
+    )
     assert pacer.acquire() == pytest.approx(0.6 + 0.05, abs=1e-3)
 
 
@@ -124,7 +126,9 @@ def test_pacer_off_never_waits_and_limits_report_their_ceiling() -> None:
 
 def test_a_thread_late_for_its_release_waits_for_the_next_one() -> None:
     clock = FixedClock()
-    pacer = Pacer(PacingLimits.per_minute(600), clock, concurrency=4, assume_full=False)
+    pacer = Pacer(
+        PacingLimits.per_minute(600), clock, concurrency=4, margin_s=0.05, assume_full=False
+    )
     assert pacer.acquire() == pytest.approx(0.45, abs=1e-5)  # 4 tokens refill in 0.4 s, + margin
     assert pacer.acquire() == 0.0 and pacer.acquire() == 0.0  # released together
     clock.advance(0.2)  # the fourth thread comes back after the release closed
