@@ -150,7 +150,10 @@ class SchemaRun:
             return SchemaResource(
                 address=change.address, kind=kind, twenty_id=existing_field.id, created_by_us=True
             )
-        made = self.client.metadata.create_field(self._new_field(change, obj, after))
+        if change.kind == "relation" and "relationCreationPayload" not in after:
+            made = self._create_relation(change, obj, after)
+        else:
+            made = self.client.metadata.create_field(self._new_field(change, obj, after))
         self._objects[obj.name_singular] = obj.model_copy(update={"fields": (*obj.fields, made)})
         return SchemaResource(
             address=change.address, kind=kind, twenty_id=made.id, created_by_us=True
@@ -173,6 +176,22 @@ class SchemaRun:
         payload.pop("target", None)
         return NewField.model_validate(payload)
 
+    def _create_relation(
+        self, change: SchemaChange, obj: ObjectMetadata, after: Mapping[str, Any]
+    ) -> FieldMetadata:
+        """A MANY_TO_ONE relation from the planner's ``{name, label, target, targetFieldLabel}``."""
+        target = self._object(str(after.get("target") or change.twenty_object), change)
+        return self.client.metadata.create_relation(
+            obj.id,
+            str(after.get("name") or change.name),
+            str(after.get("label") or change.name),
+            target_object_id=target.id,
+            target_field_label=str(after.get("targetFieldLabel") or obj.label_plural),
+            icon=after.get("icon"),
+            target_field_icon=after.get("targetFieldIcon"),
+            description=after.get("description"),
+        )
+
     # --- options ------------------------------------------------------------------------
     def _options_field(self, change: SchemaChange) -> FieldMetadata:
         obj = self._object(change.twenty_object, change)
@@ -185,8 +204,9 @@ class SchemaRun:
         return self.client.metadata.get_field(found.id)
 
     def _add_options(self, change: SchemaChange) -> SchemaResource:
-        raw = change.after.get("options") if isinstance(change.after, Mapping) else change.after
-        wanted = [SelectOption.model_validate(o) for o in raw or ()]
+        after = change.after
+        raw = after.get("options", [after]) if isinstance(after, Mapping) else after or []
+        wanted = [SelectOption.model_validate(o) for o in raw]
         current = self._options_field(change)
         present = {o.value for o in current.options or ()}
         if wanted and all(o.value in present for o in wanted) and self.resuming:

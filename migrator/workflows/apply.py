@@ -31,12 +31,10 @@ from migrator.apply.model import ApplyOptions, ApplyResult, DesiredSource
 from migrator.apply.progress import NullProgress, ProgressSink
 from migrator.apply.source import MapperSource
 from migrator.clock import Clock, SystemClock
-from migrator.destination import open_destination
 from migrator.errors import PlanError, UsageError
 from migrator.identity import migration_namespace
 from migrator.plan.model import PlanHeader
 from migrator.plan.planfile import plan_file_sha256, read_plan_header
-from migrator.sources.bundle import open_bundle
 from migrator.spec.models import MigrationSpec
 from migrator.spec.validation import load_spec
 from migrator.state.location import (
@@ -53,12 +51,11 @@ from migrator.twenty.identity import DestinationIdentity
 from migrator.workflows.plan import (
     MapperFactory,
     PlanResult,
-    client_settings,
     default_mapper_factory,
-    resolve_destination_url,
     spec_document,
 )
 from migrator.workflows.plan import plan as plan_spec
+from migrator.workflows.spec_inputs import open_spec_bundle, open_spec_destination
 
 
 @dataclass(frozen=True)
@@ -172,6 +169,19 @@ class OpenedPlan:
     state_path: Path | StateLocation
 
 
+def embedded_spec(header: PlanHeader) -> MigrationSpec:
+    """The spec a plan embeds, as a model that behaves as the loaded spec did.
+
+    A plan embeds the spec dumped with every default written out; read back as it is, defaults
+    would count as written (``const: null``, ``default: null``) and change what the mapper
+    makes. Values equal to their default are dropped before the spec is read again. Should that
+    ever change a payload (a ``null`` written on purpose), the digest check refuses the plan.
+    """
+    spec = MigrationSpec.model_validate(header.spec)
+    trimmed = spec.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    return MigrationSpec.model_validate(trimmed)
+
+
 def open_plan(
     request: ApplyRequest | None, plan_path: Path, state: Path | StateLocation | None
 ) -> OpenedPlan:
@@ -179,7 +189,7 @@ def open_plan(
     probe = request or ApplyRequest(plan_path=plan_path, state_path=Path())
     header, plan_digest = check_plan_file(probe)
     try:
-        spec = MigrationSpec.model_validate(header.spec)
+        spec = embedded_spec(header)
     except ValidationError:
         raise PlanError(
             f"plan file {plan_path} embeds a spec this migrator cannot read",
@@ -229,15 +239,11 @@ def apply_plan_file(
         expect_digest=expect_digest,
         lock_timeout=lock_timeout,
     )
-    bundle = open_bundle(
-        spec.source.system, spec_dir / spec.source.bundle, timezone=spec.source.timezone
-    )
-    bundle.verify()
-    url = resolve_destination_url(spec.destination.url, spec_dir)
+    bundle = open_spec_bundle(spec, spec_dir)
     api_key = environ.get(spec.destination.api_key_env)
     factory: Callable[..., Any] = mapper_factory or default_mapper_factory()
     namespace = _namespace(opened.state_path, spec.name)
-    with open_destination(url, api_key, settings=client_settings(spec), clock=clock) as dest:
+    with open_spec_destination(spec, spec_dir, api_key, clock=clock) as dest:
         members = _members(dest.client, spec)
         source = MapperSource(
             lambda: factory(spec, bundle, spec_dir=spec_dir, members=members, namespace=namespace),
@@ -300,14 +306,11 @@ def import_state_records(
     location = state_path or state_location_for_spec(
         spec.state, spec_path=spec_path, name=spec.name
     )
-    bundle = open_bundle(
-        spec.source.system, spec_dir / spec.source.bundle, timezone=spec.source.timezone
-    )
+    bundle = open_spec_bundle(spec, spec_dir, verify=False)
     factory: Callable[..., Any] = mapper_factory or default_mapper_factory()
     namespace = _namespace(location, spec.name)
-    url = resolve_destination_url(spec.destination.url, spec_dir)
     api_key = environ.get(spec.destination.api_key_env)
-    with open_destination(url, api_key, settings=client_settings(spec), clock=clock) as dest:
+    with open_spec_destination(spec, spec_dir, api_key, clock=clock) as dest:
         members = _members(dest.client, spec)
         source = MapperSource(
             lambda: factory(spec, bundle, spec_dir=spec_dir, members=members, namespace=namespace),
