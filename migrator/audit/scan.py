@@ -50,6 +50,15 @@ class Hits:
             self.examples.append(record_key)
 
 
+@dataclass(frozen=True)
+class _Ref:
+    field: SourceField
+    known: set[str] | None
+    """The keys the reference must hit; None when the target object is not in the bundle."""
+    hierarchy: dict[str, str | None] | None
+    """For a self reference that forms a hierarchy: child id → parent id, filled here."""
+
+
 @dataclass
 class _Graphs:
     parents: dict[tuple[str, str], dict[str, str | None]] = field(default_factory=dict)
@@ -137,6 +146,8 @@ class SourceScan:
         rules = self.rules.rules_for(obj)
         required = tuple(f for f in obj.fields if f.required and f.name != obj.primary_key)
         spec_checks = self.value_checks.get(obj.name, [])
+        references = self._reference_plan(obj)
+        joint = JOINT_FIELD in obj.field_names
         seen: list[dict[str, str]] = [{} for _ in self.uniques.get(obj.name, ())]
         count = 0
         for record in self.bundle.read(obj.name):
@@ -152,7 +163,7 @@ class SourceScan:
                 for name, issue in rule(record):
                     self._issue(scope, record, name, issue, issue.field_only)
             run_value_checks(spec_checks, record, self.tally)
-            self._references(scope, record)
+            self._references(scope, record, references, joint)
             self._duplicates(obj.name, record, seen)
             self._owners(obj.name, record)
             if record.fields.get("locked") is True:
@@ -208,20 +219,33 @@ class SourceScan:
 
     # -- references and graphs ------------------------------------------------------------------
 
-    def _references(self, scope: ObjectScope, record: SourceRecord) -> None:
-        obj = scope.obj
+    def _reference_plan(self, obj: SourceObject) -> list[_Ref]:
+        """Per reference field: the keys it must hit, and the hierarchy it builds (if any)."""
+        plan: list[_Ref] = []
         for ref in obj.references:
-            value = record.fields.get(ref.name)
+            known = self.keys.get((ref.references or "", ref.references_field or ""))
+            hierarchy = None
+            if ref.references == obj.name and ref.name in HIERARCHY_FIELDS:
+                hierarchy = self.graphs.parents.setdefault((obj.name, ref.name), {})
+            plan.append(_Ref(ref, known, hierarchy))
+        return plan
+
+    def _references(
+        self, scope: ObjectScope, record: SourceRecord, plan: list[_Ref], joint: bool
+    ) -> None:
+        fields = record.fields
+        for item in plan:
+            value = fields.get(item.field.name)
+            if value is None and item.hierarchy is None:
+                continue
             values = value if isinstance(value, list) else [value]
             targets = [t for t in (_text_key(v) for v in values) if t is not None]
-            known = self.keys.get((ref.references or "", ref.references_field or ""))
-            if known is not None and any(t not in known for t in targets):
-                self._orphan(scope, record, ref)
-            if ref.references == obj.name and ref.name in HIERARCHY_FIELDS:
-                parent = targets[0] if targets else None
-                self.graphs.parents.setdefault((obj.name, ref.name), {})[record.id] = parent
-        if JOINT_FIELD in obj.field_names:
-            self.graphs.joints[record.id] = _text_key(record.fields.get(JOINT_FIELD))
+            if item.known is not None and any(t not in item.known for t in targets):
+                self._orphan(scope, record, item.field)
+            if item.hierarchy is not None:
+                item.hierarchy[record.id] = targets[0] if targets else None
+        if joint:
+            self.graphs.joints[record.id] = _text_key(fields.get(JOINT_FIELD))
 
     def _orphan(self, scope: ObjectScope, record: SourceRecord, ref: SourceField) -> None:
         quarantines = ref.required and scope.quarantines(ref.name)
