@@ -17,6 +17,7 @@ from migrator.workflows.plan import PlanResult, plan
 from migrator.workflows.report import report
 from migrator.workflows.state import (
     list_state,
+    migrate_state,
     remove_from_state,
     show_state,
     show_state_entry,
@@ -36,6 +37,7 @@ __all__ = [
     "init",
     "inventory",
     "list_state",
+    "migrate_state",
     "plan",
     "plan_for_apply",
     "remove_from_state",
