@@ -197,7 +197,9 @@ class SourceScan:
 
     def _required(self, scope: ObjectScope, record: SourceRecord, item: SourceField) -> None:
         level = Level.ERROR if scope.quarantines(item.name) else Level.WARN
-        key = CheckKey(Category.REQUIRED, level, "missing_required", scope.obj.name, item.name)
+        key = CheckKey(
+            Category.REQUIRED, level, "missing_required_value", scope.obj.name, item.name
+        )
         self.tally.add(
             key,
             record.key,

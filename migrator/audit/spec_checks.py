@@ -134,7 +134,7 @@ def value_checks(spec: MigrationSpec, model: TargetModel) -> dict[str, list[Valu
                 )
             ):
                 key = CheckKey(
-                    Category.OPTIONS, Level.ERROR, "option_value_unknown", mapping.from_, raw.from_
+                    Category.OPTIONS, Level.ERROR, "invalid_option", mapping.from_, raw.from_
                 )
                 found.setdefault(mapping.from_, []).append(
                     ValueCheck(

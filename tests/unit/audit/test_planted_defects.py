@@ -22,7 +22,7 @@ from tests.integration.preflight.workspace import edit_spec, make_example
 #: Planted class → (audit code, source object) that reports it.
 EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     "oplacrm": {
-        "account_missing_name": ("missing_required", "accounts"),
+        "account_missing_name": ("missing_required_value", "accounts"),
         "account_orphan_parent": ("orphan_reference", "accounts"),
         "activity_orphan_contact": ("orphan_reference", "activities"),
         "amount_extra_decimals": ("money_too_many_places", "opportunities"),
@@ -31,7 +31,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "bad_sku": ("sku_format", "products"),
         "contact_duplicate_email": ("duplicate_unique_value", "contacts"),
         "contact_junk_email": ("email_placeholder", "contacts"),
-        "contact_missing_first_name": ("missing_required", "contacts"),
+        "contact_missing_first_name": ("missing_required_value", "contacts"),
         "contact_orphan_account": ("orphan_reference", "contacts"),
         "contact_several_emails": ("email_split", "contacts"),
         "contact_upper_case_account_id": ("uuid_case", "contacts"),
@@ -43,7 +43,7 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "line_orphan_product": ("orphan_reference", "opportunity_products"),
         "line_total_mismatch": ("line_total_mismatch", "opportunity_products"),
         "note_control_characters": ("text_normalised", "notes"),
-        "opportunity_missing_account": ("missing_required", "opportunities"),
+        "opportunity_missing_account": ("missing_required_value", "opportunities"),
         "opportunity_parent_cycle": ("hierarchy_cycle", "opportunities"),
         "owner_without_user": ("orphan_reference", "contacts"),
         "phone_country_mismatch": ("phone_country_mismatch", "contacts"),
@@ -79,8 +79,8 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
         "nhs_no_check_digit": ("nhs_no_check_digit", "patients"),
         "nhs_placeholder": ("nhs_placeholder", "patients"),
         "nhs_spaces": ("nhs_separators", "patients"),
-        "patient_missing_birth_date": ("missing_required", "patients"),
-        "patient_missing_surname": ("missing_required", "patients"),
+        "patient_missing_birth_date": ("missing_required_value", "patients"),
+        "patient_missing_surname": ("missing_required_value", "patients"),
         "patient_sds_number": ("patient_sds_meaning_unknown", "patients"),
         "payment_reference_mismatch": ("provider_reference_format", ""),
         "phone_international_prefix": ("phone_normalised", "patients"),

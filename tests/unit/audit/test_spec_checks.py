@@ -51,7 +51,7 @@ def test_a_repeated_primary_key_and_an_unknown_option(tmp_path: Path) -> None:
     report = workflows.audit(spec, environ={}, check_destination=False)
     [dup] = report.by_code("duplicate_primary_key")
     assert dup.object == "accounts" and dup.level is Level.ERROR and dup.count == 1
-    unknown = [c for c in report.by_code("option_value_unknown") if c.object == "accounts"]
+    unknown = [c for c in report.by_code("invalid_option") if c.object == "accounts"]
     assert unknown and unknown[0].field == "custom_fields.quan"
 
 
