@@ -185,6 +185,9 @@ def repository(tmp_path: Path, state_env: dict[str, str]) -> Path:
     root = tmp_path / "repo"
     spec_dir = root / "migrations" / "oplacrm"
     spec_dir.mkdir(parents=True)
+    for entry in EXAMPLE.iterdir():  # what the repository holds beside the spec (not the data)
+        if entry.is_file():
+            shutil.copy2(entry, spec_dir / entry.name)
     spec = (EXAMPLE / "migration.yaml").read_text(encoding="utf-8")
     spec = spec.replace(
         "state:\n  backend: sqlite\n  path: .migrator/oplacrm-to-twenty.state.db\n",
@@ -244,26 +247,53 @@ def test_validate_and_audit_steps_run_with_a_postgres_state_spec(
     assert "hunter2" not in refused.stdout + refused.stderr
 
 
+def plan_step(repository: Path, env: dict[str, str], outputs: Path) -> dict[str, str]:
+    """Run the Plan step; return what it wrote to GITHUB_OUTPUT."""
+    outputs.unlink(missing_ok=True)
+    planned = run_step("plan", "Plan", repository, {**env, "GITHUB_OUTPUT": str(outputs)})
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+    assert env["PGPASSWORD"] not in planned.stdout + planned.stderr
+    return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+
+
 @pytest.mark.slow
-def test_the_plan_step_saves_the_plan_and_names_its_sha256_without_creating_a_state(
+def test_plan_apply_and_show_steps_against_the_sandbox_and_a_postgres_state(
     repository: Path, state_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    outputs = tmp_path / "github_output"
-    env = {**state_env, "GITHUB_OUTPUT": str(outputs)}
-    assert run_step("plan", "Check and unpack the bundle", repository, env).returncode == 0
-    planned = run_step("plan", "Plan", repository, env)
-    assert planned.returncode == 0, planned.stdout + planned.stderr
+    monkeypatch.setenv("PGPASSWORD", state_env["PGPASSWORD"])
+    dsn, schema = state_env["MIGRATOR_STATE_DSN"], state_env["STATE_SCHEMA"]
+    assert run_step("plan", "Check and unpack the bundle", repository, state_env).returncode == 0
+
+    first = plan_step(repository, state_env, tmp_path / "output")
     sha256 = hashlib.sha256((repository / "plan.bin").read_bytes()).hexdigest()
-    assert outputs.read_text().splitlines() == [f"sha256={sha256}", "changes=true"]
-    assert f"Plan file sha256 {sha256} (changes: true)" in planned.stdout
+    assert first == {"sha256": sha256, "changes": "true"}
     markdown = (repository / "plan.md").read_text(encoding="utf-8")
     assert markdown.startswith("## migrator plan: `oplacrm-to-twenty`")
     assert sha256 in markdown
     assert "no state yet" in markdown
-    assert state_env["PGPASSWORD"] not in markdown
-    monkeypatch.setenv("PGPASSWORD", state_env["PGPASSWORD"])
-    dsn, schema = state_env["MIGRATOR_STATE_DSN"], state_env["STATE_SCHEMA"]
     assert not state_schema_exists(dsn, schema)  # planning reads; it never creates a state
+
+    applied = run_step(
+        "apply", "Apply the approved plan", repository, {**state_env, "PLAN_SHA256": sha256}
+    )
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert "plan.bin: OK" in applied.stdout
+    assert "Apply complete: " in applied.stdout
+    assert state_env["PGPASSWORD"] not in applied.stdout + applied.stderr
+
+    shown = run_step("apply", "Show the state", repository, state_env)
+    assert shown.returncode == 0, shown.stderr
+    location = PostgresLocation(dsn=SecretStr(dsn), schema_name=schema)
+    with open_state(location) as store:
+        meta = store.meta()
+        assert meta.serial > 0 and meta.lineage is not None
+        assert store.lock_info() is None
+        assert f"serial:       {meta.serial}" in shown.stdout
+    assert f"state:        {location.display()}" in shown.stdout
+    assert "lock:         not locked" in shown.stdout
+
+    again = plan_step(repository, state_env, tmp_path / "output")
+    assert again["changes"] == "false"  # apply then plan: nothing left to do
 
 
 def test_the_apply_step_refuses_a_plan_file_that_is_not_the_approved_one(
