@@ -105,8 +105,8 @@ class CompiledBody:
     links_to: set[str] = field(default_factory=set)
     """Other mappings this body links to in a second pass (prepared by a pre-pass if needed)."""
     self_refs: bool = False
-    floats: bool = False
-    """A payload may hold a float (its digest then checks how to encode it)."""
+    float_keys: tuple[str, ...] = ()
+    """The payload keys that may hold a float (their digest checks how to encode it)."""
     renamed: list[tuple[str, str]] = field(default_factory=list)
     """``(field address, message)`` of fields renamed from the source's name (plan warnings)."""
     targets: TargetsPhase | None = None
@@ -251,9 +251,14 @@ def _targets(env: CompileEnv, compiled: CompiledBody, body: Mapping | ChildMappi
     )
 
 
-def _has_const(raw: object) -> bool:
-    parts = list(raw.values()) if isinstance(raw, dict) else [raw]
-    return any(isinstance(p, ValueSpec) and p.has_const for p in parts)
+def _may_float(kind: FieldType, raw: object) -> bool:
+    """Whether a field's value may hold a float: numbers, JSON, coordinates, constants."""
+    parts = raw if isinstance(raw, dict) else {"": raw}
+    if any(isinstance(p, ValueSpec) and p.has_const for p in parts.values()):
+        return True
+    if kind is FieldType.ADDRESS:
+        return bool({"addressLat", "addressLng"} & set(parts))
+    return kind not in FLOAT_FREE
 
 
 def _is_written(spec: MigrationSpec, raw: object) -> bool:
@@ -309,8 +314,8 @@ def compile_body(env: CompileEnv, name: str) -> CompiledBody:
         writer = _writer(env, compiled, field_name, target, raw)
         if writer is None:
             continue
-        if target.type not in FLOAT_FREE or _has_const(raw):
-            compiled.floats = True
+        if _may_float(target.type, raw):
+            compiled.float_keys += (field_name,)
         (compiled.unique_writers if field_name in unique_names else compiled.writers).append(writer)
         declared = section.fields.get(field_name) if section is not None else None
         if declared is not None and declared.renamed_from:

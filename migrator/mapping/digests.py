@@ -22,10 +22,16 @@ _OPTIONS = orjson.OPT_SORT_KEYS
 _LOW, _HIGH = 1e-4, 1e16
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _safe(value: Any) -> bool:
     """No float orjson spells differently from the stdlib encoder."""
-    if type(value) is float:
-        size = abs(value)
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    if kind is float:
+        size: float = abs(value)
         return size == 0.0 or _LOW <= size < _HIGH
     if isinstance(value, Mapping):
         return all(_safe(item) for item in value.values())
@@ -34,10 +40,11 @@ def _safe(value: Any) -> bool:
     return True
 
 
-def payload_digest(payload: Mapping[str, Any], *, may_hold_floats: bool = True) -> str:
-    """``migrator.model.digest(payload)``, fast (module doc). ``may_hold_floats=False`` skips the
-    float check for payloads known to hold none."""
-    if may_hold_floats and not _safe(payload):
+def payload_digest(payload: Mapping[str, Any], *, float_keys: tuple[str, ...] | None = None) -> str:
+    """``migrator.model.digest(payload)``, fast (module doc). ``float_keys`` names the only
+    top-level keys that may hold a float (None: any may)."""
+    checked = payload.values() if float_keys is None else (payload.get(k) for k in float_keys)
+    if not all(_safe(value) for value in checked):
         return digest(payload)
     try:
         data = orjson.dumps(payload, option=_OPTIONS)

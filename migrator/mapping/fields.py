@@ -31,12 +31,13 @@ from typing import Any
 
 from migrator.catalogue import FieldType
 from migrator.errors import SourceError
+from migrator.mapping.coerce import Invalid, to_text
 from migrator.mapping.context import Quarantine, RowContext
 from migrator.mapping.model import FileRef, Link
 from migrator.mapping.owners import OwnerResolver
 from migrator.mapping.paths import RecordGetter, key_text, record_getter
 from migrator.mapping.refs import Ambiguous, IdMaker, MappingIndex, Orphan, choose
-from migrator.mapping.values import Target, ValueEnv, compile_value
+from migrator.mapping.values import Target, ValueEnv, compile_value, converter, plain_source
 from migrator.sources.bundle import Bundle
 from migrator.sources.records import SourceRecord
 from migrator.spec.models import ValueSpec
@@ -242,9 +243,34 @@ def composite_writer(
     return write
 
 
-def value_writer(
-    name: str, target: TargetField, spec: ValueSpec, env: ValueEnv, *, label: str = ""
-) -> Writer:
+def value_writer(name: str, target: TargetField, spec: ValueSpec, env: ValueEnv) -> Writer:
     """A plain (non-reference, non-owner, non-file) field mapping."""
-    value = compile_value(spec, Target(label or name, target.type, target.options), env)
+    where = Target(name, target.type, target.options)
+    getter = plain_source(spec, env)
+    if getter is not None:
+        return _direct_writer(name, getter, converter(where, env.zone), spec.on_invalid)
+    value = compile_value(spec, where, env)
     return scalar_writer(name, value, spec.has_const and spec.const is None)
+
+
+def _direct_writer(
+    name: str, getter: RecordGetter, convert: Callable[[Any], Any], policy: str | None
+) -> Writer:
+    """A bare source path into a field: read, convert, write (one call per row)."""
+    judged = "drop" if policy == "warn" else policy
+
+    def write(record: SourceRecord, ctx: RowContext) -> None:
+        found = getter(record)
+        if found is None:
+            return
+        if type(found) is str and convert is to_text:
+            ctx.out[name] = found
+            return
+        try:
+            ctx.out[name] = convert(found)
+        except Invalid as problem:
+            kept = ctx.judge(name, judged, None, (problem.issue,), found)
+            if kept is not None:
+                ctx.out[name] = kept
+
+    return write

@@ -196,7 +196,7 @@ class BodyRun:
             twenty_object=body.to,
             twenty_id=own,
             payload=payload,
-            payload_digest=payload_digest(payload, may_hold_floats=body.floats),
+            payload_digest=payload_digest(payload, float_keys=body.float_keys),
             sensitive_fields=body.sensitive,
             unique_values=uniques,
             match_keys=matches,

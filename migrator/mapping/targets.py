@@ -154,7 +154,7 @@ class TargetsPhase:
             twenty_object=self.holder,
             twenty_id=own,
             payload=payload,
-            payload_digest=payload_digest(payload, may_hold_floats=False),
+            payload_digest=payload_digest(payload, float_keys=()),
             depends_on=(note_address, target_address),
             line=line,
         )

@@ -28,10 +28,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from migrator.catalogue import FieldType
-from migrator.mapping.checks import checker_for
+from migrator.mapping.checks import Check, checker_for
 from migrator.mapping.coerce import Coercer, Invalid, coercer, sub_coercer
 from migrator.mapping.context import Quarantine, RowContext
-from migrator.mapping.paths import key_text, path_head, record_getter
+from migrator.mapping.paths import RecordGetter, key_text, path_head, record_getter
 from migrator.mapping.render import compile_template, placeholders
 from migrator.mapping.tables import Tables
 from migrator.mapping.transforms import StepEnv, compile_transforms
@@ -103,24 +103,42 @@ def _mapper(spec: ValueSpec, label: str) -> Callable[[Any, RowContext], Any]:
     return apply
 
 
-def _from_source(spec: ValueSpec, target: Target, env: ValueEnv) -> ValueFn:
+def _check_of(spec: ValueSpec, env: ValueEnv) -> tuple[Check | None, bool]:
+    """The schema check run on a ``from`` value, and whether the source field is required."""
     path = spec.from_ or ""
-    getter = record_getter(path)
     declared = env.source.field(path_head(path))
-    simple = declared is not None and path == declared.name
-    required = simple and declared is not None and declared.required
+    if declared is None or path != declared.name:
+        return None, False
     names = frozenset(transform_name(t) for t in spec.transforms)
-    check = (
-        checker_for(
-            env.source,
-            declared,
-            transforms=names,
-            default_currency=env.currency,
-            exported_on=env.exported_on,
-        )
-        if simple and declared is not None
-        else None
+    check = checker_for(
+        env.source,
+        declared,
+        transforms=names,
+        default_currency=env.currency,
+        exported_on=env.exported_on,
     )
+    return check, declared.required
+
+
+def plain_source(spec: ValueSpec, env: ValueEnv) -> RecordGetter | None:
+    """The path getter of a value that is nothing but a source path (no check, not required,
+    no transforms, no map): writers read it directly, the fastest path."""
+    if spec.from_ is None or spec.transforms or spec.map is not None:
+        return None
+    check, required = _check_of(spec, env)
+    return record_getter(spec.from_) if check is None and not required else None
+
+
+def converter(target: Target, zone: ZoneInfo) -> Coercer:
+    """The conversion of a value into ``target``'s type."""
+    if target.sub is not None:
+        return sub_coercer(target.kind, target.sub)
+    return coercer(target.kind, target.options, zone)
+
+
+def _from_source(spec: ValueSpec, target: Target, env: ValueEnv) -> ValueFn:
+    getter = record_getter(spec.from_ or "")
+    check, required = _check_of(spec, env)
     label, policy = target.label, spec.on_invalid
     if check is None and not required:
         return lambda record, _ctx: getter(record)
@@ -176,21 +194,33 @@ def _source(spec: ValueSpec, target: Target, env: ValueEnv) -> ValueFn:
     return lambda _record, _ctx: const
 
 
-def _convert(target: Target, zone: ZoneInfo) -> Coercer:
-    if target.sub is not None:
-        return sub_coercer(target.kind, target.sub)
-    return coercer(target.kind, target.options, zone)
+def _plain_value(getter: RecordGetter, convert: Coercer, label: str, policy: str | None) -> ValueFn:
+    judged = "drop" if policy == "warn" else policy
+
+    def plain(record: SourceRecord, ctx: RowContext) -> Any:
+        found = getter(record)
+        if found is None:
+            return None
+        try:
+            return convert(found)
+        except Invalid as problem:
+            return ctx.judge(label, judged, None, (problem.issue,), found)
+
+    return plain
 
 
 def compile_value(spec: ValueSpec, target: Target, env: ValueEnv) -> ValueFn:
     """The value of ``spec`` for ``target``, ready to write (None: no value)."""
     if spec.has_const and spec.const is None:
         return lambda _record, _ctx: None
+    plain = plain_source(spec, env)
+    if plain is not None:
+        return _plain_value(plain, converter(target, env.zone), target.label, spec.on_invalid)
     source = _source(spec, target, env)
     steps = compile_transforms(spec.transforms, StepEnv(target.label, spec.on_invalid, env.zone))
     mapped = _mapper(spec, target.label) if spec.map is not None else None
     stages = [stage for stage in (steps, mapped) if stage is not None]
-    convert = _convert(target, env.zone)
+    convert = converter(target, env.zone)
     label = target.label
     judged = "drop" if spec.on_invalid == "warn" else spec.on_invalid
 

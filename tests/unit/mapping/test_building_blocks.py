@@ -229,4 +229,6 @@ def test_fast_digest_equals_the_canonical_digest() -> None:
     for _ in range(3000):
         payload = {f"f{i}": _random_value(rnd) for i in range(rnd.randrange(1, 8))}
         assert payload_digest(payload) == digest(payload)
-    assert payload_digest({"a": "b", "n": 3}, may_hold_floats=False) == digest({"a": "b", "n": 3})
+    assert payload_digest({"a": "b", "n": 3}, float_keys=()) == digest({"a": "b", "n": 3})
+    tiny = {"a": 1e-7, "b": 2}
+    assert payload_digest(tiny, float_keys=("a",)) == digest(tiny)
