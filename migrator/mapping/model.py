@@ -47,7 +47,10 @@ class Fate(enum.StrEnum):
 class Link:
     """A relation written in a second pass, once both records exist (self references, cycles).
 
-    Apply sends it as a batch upsert ``{id: record_id, <field>Id: target_id}``.
+    Apply sends it as a batch upsert ``{id: record_id, <field>Id: target_id}``. A link to a
+    mapping that had not run when its record was made names the raw target: once every mapping
+    has run, :meth:`migrator.mapping.Mapper.resolve_link` gives the link to write (retargeted at
+    the winner of a deduplicated target) or None when the target is not written.
     """
 
     field: str
@@ -58,13 +61,18 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class FileRef:
-    """A bundle file to upload for a FILES field (``attachment.file``) before the record."""
+    """A bundle file to upload for a FILES field (``attachment.file``) before the record.
+
+    The FILES field itself is not in the record's payload (its file id exists only after the
+    upload): apply uploads the file and adds ``{<field>: [{"fileId": <id>, "label": label}]}``.
+    """
 
     field: str
     bundle_path: str
     """Path relative to the bundle root."""
     size: int
     sha256: str
+    """The file's sha256 as its bundle name states it (empty when the name is not one)."""
     label: str
 
 
@@ -86,7 +94,8 @@ class DesiredRecord:
     """One Twenty record the spec wants, with its identity and exact payload."""
 
     mapping: str
-    """The mapping (or child mapping) name that made it."""
+    """The mapping (or child mapping) name that made it; ``<mapping>-targets`` for the
+    ``noteTarget``/``taskTarget`` records of a note or task mapping."""
     address: str
     """``record.<mapping>[<source_key>]`` (:mod:`migrator.addresses`)."""
     source_key: str
