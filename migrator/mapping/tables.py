@@ -60,9 +60,9 @@ class LookupTable:
         self.rows.setdefault(found.lower() if self.lower else found, self.value(record))
         return True
 
-    def get(self, value: str) -> Any:
-        """The looked-up value (None when no row has the key)."""
-        return self.rows.get(value.lower() if self.lower else value)
+    def get(self, value: str, default: Any = None) -> Any:
+        """The looked-up value (``default`` when no row has the key)."""
+        return self.rows.get(value.lower() if self.lower else value, default)
 
 
 @dataclass

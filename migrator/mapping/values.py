@@ -43,6 +43,7 @@ from migrator.validate.findings import error
 
 ValueFn = Callable[[SourceRecord, RowContext], Any]
 
+_ABSENT = object()
 MISSING_REQUIRED = error("missing_required_value", "a value the source always has is missing")
 
 
@@ -174,10 +175,20 @@ def _source(spec: ValueSpec, target: Target, env: ValueEnv) -> ValueFn:
     if spec.lookup is not None:
         table = env.tables.lookup(spec.lookup)
         by = record_getter(spec.lookup.by)
+        label, looked_in = target.label, spec.lookup.from_
 
-        def look(record: SourceRecord, _ctx: RowContext) -> Any:
+        def look(record: SourceRecord, ctx: RowContext) -> Any:
             key = key_text(by(record))
-            return None if key is None else table.get(key)
+            if key is None:
+                return None
+            found = table.get(key, _ABSENT)
+            if found is _ABSENT:
+                ctx.finding(
+                    "lookup_missing",
+                    f"{ctx.address} field `{label}`: no `{looked_in}` row has its key; left empty",
+                )
+                return None
+            return found
 
         return look
     if spec.aggregate is not None:

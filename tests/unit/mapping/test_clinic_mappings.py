@@ -80,6 +80,9 @@ OBJECTS: dict[str, list[dict[str, Any]]] = {
         {"appointmentId": 700, "practiceId": 1, "patientId": 100, "userId": 11,
          "appointmentTypeId": 7, "appointmentStatusId": 3,
          "appointmentTime": "2025-02-16T12:00:00+00:00", "duration": 15},
+        {"appointmentId": 701, "practiceId": 1, "patientId": 100, "userId": 11,
+         "appointmentTypeId": 99, "appointmentStatusId": 3,
+         "appointmentTime": "2025-03-16T12:00:00+00:00", "duration": 20},
     ],
     "treatments": [
         {"treatmentRecordId": 500, "patientId": 100, "appointmentId": 700, "treatmentCode": "CROWN",
@@ -279,6 +282,11 @@ def test_lookups_and_constants_fill_appointments(run: Run) -> None:
     assert record.payload["closeDate"] == "2025-02-16T12:00:00.000Z"
     assert "durationMinutes" not in record.sensitive_fields
     assert "closeDate" in record.sensitive_fields
+    unknown_type = run.record("appointments", "701")
+    assert "name" not in unknown_type.payload
+    assert [(f.address, f.code) for f in run.findings("appointments")] == [
+        ("record.appointments[aeronaclinic:appointments:701]", "lookup_missing")
+    ]
 
 
 def test_a_child_makes_a_note_only_where_its_condition_holds(run: Run) -> None:
