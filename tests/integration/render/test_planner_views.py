@@ -29,7 +29,7 @@ from migrator.render.markdown import render_markdown
 from migrator.render.text import render_text
 from migrator.sources.bundle import open_bundle
 from migrator.workflows.graph import graph
-from migrator.workflows.plan import PlanResult, plan, resolve_destination_url
+from migrator.workflows.plan import PlanResult, plan
 from tests.conftest import DATA_DIR, REPO_ROOT
 from tests.integration.plan.fakes import SPEC, FakeMapper, domain_of
 
@@ -47,7 +47,7 @@ def project(tmp_path: Path) -> Path:
     bundle = open_bundle("oplacrm", root / "data")
     account = next(iter(bundle.read("accounts")))
     contact = next(iter(bundle.read("contacts")))
-    url = resolve_destination_url("sandbox:.migrator/sandbox.db", root)
+    url = f"sandbox:{(root / '.migrator' / 'sandbox.db').resolve()}"  # as the spec names it
     with open_destination(url, None) as destination:
         records = destination.client.records
         records.create_batch(
