@@ -1,17 +1,22 @@
-"""Kill the apply process with SIGKILL at 20 random moments; every resume completes the run.
+"""Kill ``migrator apply`` with SIGKILL at 20 random moments; every resume completes the run.
 
-The sandbox is served in its own process (it survives the kills, as Twenty would) with a little
-latency so that kills land mid-batch, mid-commit and between phases. After each kill the stale
-lock is released the way an operator would (``state unlock``, which checks the process is
-gone), and the same plan is applied again. At the end the sandbox holds every expected record
-exactly once and the state records every one of them.
+A 5,000-record OplaCRM bundle is generated (``migrator examples generate oplacrm --records 5000
+--seed 7``) and planned against a sandbox served in its own process (it survives the kills, as
+Twenty would; a little latency makes kills land mid-batch as well as while starting, verifying,
+committing, between phases). After each kill the stale lock is released the way an operator
+would (what ``migrator state unlock`` runs: it checks the process is gone), and the same plan is
+applied again. At the end: the last apply exits 0, a new plan shows no changes, the sandbox holds
+every record the plan creates exactly once (no two records with one ``migrationSourceId``) and
+the state records each of them.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,60 +27,108 @@ from pathlib import Path
 import httpx
 import pytest
 
-from migrator.plan.model import DestinationIdentity
+from migrator.model import Action
+from migrator.plan.planfile import iter_record_changes
 from migrator.state import RunStatus, open_sqlite_state
-from migrator.twenty.identity import identify
 from migrator.workflows.state import unlock_state
 from tests.conftest import REPO_ROOT
-from tests.integration.apply.harness import Scenario
-from tests.integration.apply.served import serve_sandbox
+from tests.integration.apply.served import ServedProcess, serve_sandbox
 
-COMPANIES, PER_COMPANY, BATCH = 1000, 4, 100  # 5,000 records
 KILLS = 20
+SEED = 7
 
 
-def _start(args: list[str], key: str, *, capture: bool = False) -> subprocess.Popen[bytes]:
+def _env(served: ServedProcess) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MIGRATOR_", "TWENTY_"))}
-    env["CRASH_CHILD_API_KEY"] = key
-    env["PYTHONPATH"] = str(REPO_ROOT)
-    command = [sys.executable, "-m", "tests.integration.apply.crash_child", *args]
-    errors = subprocess.PIPE if capture else subprocess.DEVNULL
-    return subprocess.Popen(command, env=env, stderr=errors, cwd=REPO_ROOT)
+    return env | {"TWENTY_API_URL": served.url, "TWENTY_API_KEY": served.api_key}
+
+
+def _migrator(root: Path, served: ServedProcess, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "migrator", *args],
+        cwd=root,
+        env=_env(served),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _project(tmp_path: Path) -> Path:
+    root = tmp_path / "oplacrm"
+    root.mkdir()
+    shutil.copy(REPO_ROOT / "examples" / "oplacrm" / "migration.yaml", root)
+    made = subprocess.run(
+        [
+            *(sys.executable, "-m", "migrator", "examples", "generate", "oplacrm"),
+            *("--records", "5000", "--seed", str(SEED), "--out", str(root / "data")),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    lines = (root / "data" / "users.jsonl").read_text(encoding="utf-8").splitlines()
+    users = [json.loads(line) for line in lines if line.strip()]
+    members = [
+        {"firstName": u["first_name"], "lastName": u["last_name"], "email": u["email"]}
+        for u in users
+        if u.get("active")
+    ]
+    (root / "workspace-members.json").write_text(json.dumps(members), encoding="utf-8")
+    return root
 
 
 @pytest.mark.slow
 def test_sigkill_at_twenty_random_moments_then_resume(tmp_path: Path) -> None:
-    rng = random.Random(7)
-    scenario = Scenario.make(COMPANIES, PER_COMPANY, batch_size=BATCH)
-    state = tmp_path / ".migrator" / "kill.state.db"
-    with serve_sandbox(tmp_path / "sandbox.db", ["--latency", "0.01:0.04"]) as served:
-        identity = identify(served.url, served.api_key)
-        plan = scenario.write_plan(
-            tmp_path / "plan.gz", DestinationIdentity(**identity.model_dump())
-        )
-        args = [str(plan), str(state), served.url, str(COMPANIES), str(PER_COMPANY), str(BATCH)]
+    rng = random.Random(SEED)
+    root = _project(tmp_path)
+    state = root / ".migrator" / "oplacrm-to-twenty.state.db"
+    members = str(root / "workspace-members.json")
+    flags = ["--no-rate-limit", "--members", members, "--latency", "0.01:0.05"]
+    with serve_sandbox(tmp_path / "sandbox.db", flags) as served:
+        planned = _migrator(root, served, "plan", "migration.yaml", "-o", "p.plan")
+        assert planned.returncode == 0, planned.stderr
         outcomes = []
         for _ in range(KILLS):
-            child = _start(args, served.api_key)
-            time.sleep(rng.uniform(0.2, 2.5))
+            child = subprocess.Popen(
+                [sys.executable, "-m", "migrator", "apply", "p.plan"],
+                cwd=root,
+                env=_env(served),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(rng.uniform(0.3, 6.0))
             child.send_signal(signal.SIGKILL)
-            child.wait()
-            outcomes.append(child.returncode)
+            outcomes.append(child.wait())
             if state.exists():
-                unlock_state(state)
-        final = _start(args, served.api_key, capture=True)
-        _, errors = final.communicate(timeout=300)
-        assert final.returncode == 0, errors.decode()
+                unlock_state(state)  # `migrator state unlock`: checks the holder is gone
+        final = _migrator(root, served, "apply", "p.plan")
+        assert final.returncode == 0, final.stdout + final.stderr
+        again = _migrator(root, served, "plan", "migration.yaml", "--detailed-exitcode")
+        assert again.returncode == 0, again.stdout + again.stderr
         auth = {"Authorization": f"Bearer {served.api_key}"}
-        with httpx.Client(base_url=served.url, headers=auth) as http:
+        with httpx.Client(base_url=served.url, headers=auth, timeout=60) as http:
             snapshot = json.loads(http.get("/_sandbox/snapshot").content)
     assert outcomes.count(-signal.SIGKILL) >= KILLS // 2, outcomes
-    for plural, wanted in (("companies", scenario.companies), ("people", scenario.people)):
-        stored = Counter(record["id"] for record in snapshot["records"][plural])
-        assert stored == Counter(item.twenty_id for item in wanted)
+    creates = {c.address for c in iter_record_changes(root / "p.plan") if c.action is Action.CREATE}
+    provenance: Counter[str] = Counter()
+    ids: dict[str, set[str]] = {}
+    for plural, rows in snapshot["records"].items():
+        ids[plural] = {row["id"] for row in rows}
+        provenance.update(
+            f"{plural}/{row['migrationSourceId']}" for row in rows if row.get("migrationSourceId")
+        )
+    assert provenance and max(provenance.values()) == 1, provenance.most_common(3)
+    plural = {o["nameSingular"]: o["namePlural"] for o in snapshot["objects"]}
     with open_sqlite_state(state) as store:
-        assert sum(count.count for count in store.record_counts()) == 5000
+        entries = {entry.address: entry for entry in store.records()}
         runs = store.runs()
-        assert runs[-1].status is RunStatus.COMPLETE
-        assert {run.plan_digest for run in runs} == {runs[-1].plan_digest}
-        assert list(store.quarantined()) == [] and list(store.held()) == []
+    assert set(entries) == creates
+    for entry in entries.values():
+        assert entry.twenty_id in ids[plural[entry.twenty_object]], entry.address
+    assert runs[-1].status is RunStatus.COMPLETE
+    assert len({run.plan_digest for run in runs}) == 1
+    with gzip.open(root / "p.plan") as plan:  # the plan file is still whole
+        assert plan.read(2) == b'{"'
