@@ -76,12 +76,17 @@ def open_destination(
     settings: ClientSettings | None = None,
     clock: Clock | None = None,
     audit: AuditHook | None = None,
+    sandbox_members: Path | None = None,
 ) -> Destination:
-    """Open the destination at ``url`` (``http(s)://…`` or ``sandbox:PATH``)."""
+    """Open the destination at ``url`` (``http(s)://…`` or ``sandbox:PATH``).
+
+    ``sandbox_members`` (sandbox destinations only) is a JSON file of workspace members; each
+    is added to the sandbox when missing, as an invitation would add them.
+    """
     settings = settings or ClientSettings()
     url = url.strip()
     if is_sandbox_url(url):
-        return _open_sandbox(url[len(SANDBOX_SCHEME) :], settings, clock, audit)
+        return _open_sandbox(url[len(SANDBOX_SCHEME) :], settings, clock, audit, sandbox_members)
     if not url.startswith(("http://", "https://")):
         raise DestinationError(
             "The destination URL must start with http://, https:// or sandbox:.",
@@ -102,7 +107,11 @@ def open_destination(
 
 
 def _open_sandbox(
-    path_text: str, settings: ClientSettings, clock: Clock | None, audit: AuditHook | None
+    path_text: str,
+    settings: ClientSettings,
+    clock: Clock | None,
+    audit: AuditHook | None,
+    members: Path | None,
 ) -> Destination:
     # Imported here: the sandbox is heavy and only needed for sandbox destinations.
     from migrator.sandbox.app import make_sandbox
@@ -117,7 +126,7 @@ def _open_sandbox(
     db_path = None if path_text == _MEMORY else Path(path_text).expanduser().resolve()
     if db_path is not None:
         ensure_private_dir(db_path.parent)
-    config = SandboxConfig(db_path=db_path)
+    config = SandboxConfig(db_path=db_path, members_file=members)
     sandbox = make_sandbox(config)
     # Pace by the sandbox's own rate limit (off by default), not by the real destination's.
     limits = config.rate_limit

@@ -94,6 +94,17 @@ class FilePolicySpec(SpecModel):
     """Files larger than this are not uploaded; their attachment record is quarantined."""
 
 
+class SandboxSpec(SpecModel):
+    """How the embedded sandbox stands in for a real workspace (ignored for a real Twenty)."""
+
+    members: str | None = None
+    """A JSON file (relative to the spec) listing workspace members
+    (``[{"firstName", "lastName", "email"}]``): the users the admin has invited, so a rehearsal
+    resolves owners as production would. Each listed member is added to the sandbox when
+    missing (as an invitation would), so adding a user to the file and running again releases
+    their records from the owner queue; members are never removed."""
+
+
 class DestinationSpec(SpecModel):
     """The Twenty workspace written to, and how hard to drive it."""
 
@@ -109,6 +120,7 @@ class DestinationSpec(SpecModel):
     concurrency: int = Field(default=4, ge=1, le=32)
     """Requests in flight at once (they still share the rate limit)."""
     files: FilePolicySpec = Field(default_factory=FilePolicySpec)
+    sandbox: SandboxSpec = Field(default_factory=SandboxSpec)
 
     @property
     def is_sandbox(self) -> bool:

@@ -15,43 +15,13 @@ from pathlib import Path
 from migrator.audit.model import AuditReport
 from migrator.audit.run import audit_bundle
 from migrator.clock import Clock, SystemClock
-from migrator.destination import is_sandbox_url, open_destination
-from migrator.sources.bundle import Bundle, open_bundle
-from migrator.spec.models import MigrationSpec
+from migrator.destination import is_sandbox_url
 from migrator.spec.validation import load_spec
-from migrator.twenty.client import ClientSettings
-from migrator.twenty.pacing import PacingLimits
-
-
-def resolve_destination_url(url: str, spec_dir: Path) -> str:
-    """``sandbox:PATH`` with a relative PATH made absolute against the spec's directory."""
-    url = url.strip()
-    if not is_sandbox_url(url):
-        return url
-    path = url[len("sandbox:") :]
-    if path == ":memory:" or not path or Path(path).is_absolute():
-        return url
-    return f"sandbox:{(spec_dir / path).resolve()}"
-
-
-def client_settings(spec: MigrationSpec) -> ClientSettings:
-    """The client settings the spec's destination asks for."""
-    limits = spec.destination.rate_limit
-    return ClientSettings(
-        limits=PacingLimits(short_limit=limits.per_second, long_limit=limits.per_minute),
-        concurrency=spec.destination.concurrency,
-        batch_size=spec.destination.batch_size,
-    )
-
-
-def open_spec_bundle(spec: MigrationSpec, spec_dir: Path, *, verify: bool = True) -> Bundle:
-    """The spec's source bundle, opened (and verified against its manifest)."""
-    bundle = open_bundle(
-        spec.source.system, spec_dir / spec.source.bundle, timezone=spec.source.timezone
-    )
-    if verify:
-        bundle.verify()
-    return bundle
+from migrator.workflows.spec_inputs import (
+    open_spec_bundle,
+    open_spec_destination,
+    resolve_destination_url,
+)
 
 
 def audit(
@@ -80,7 +50,7 @@ def audit(
         reason = f"no API key in ${spec.destination.api_key_env}"
     if reason:
         return audit_bundle(spec, bundle, client=None, base_url=url, skip_reason=reason, now=now)
-    with open_destination(url, api_key, settings=client_settings(spec), clock=clock) as dest:
+    with open_spec_destination(spec, spec_dir, api_key, clock=clock) as dest:
         return audit_bundle(
             spec, bundle, client=dest.client, base_url=dest.identity.base_url, now=now
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 from migrator.inventory.build import build_inventory
 from migrator.inventory.model import Inventory
 from migrator.spec.validation import load_spec
-from migrator.workflows.audit import open_spec_bundle
+from migrator.workflows.spec_inputs import open_spec_bundle
 
 
 def inventory(

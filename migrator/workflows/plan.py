@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrator.destination import Destination, open_destination
+from migrator.destination import Destination
 from migrator.graph import MigrationGraph, NodeKind, compile_graph
 from migrator.identity import migration_namespace
 from migrator.mapping import Mapper, PhaseKind
@@ -32,14 +32,13 @@ from migrator.plan.model import DestinationIdentity, PlanHeader, PriorState, Sou
 from migrator.plan.planfile import plan_file_sha256
 from migrator.plan.planner import Planner, PlannerSettings, RecordSource
 from migrator.plan.schema_diff import diff_schema, raise_errors
-from migrator.sources.bundle import Bundle, open_bundle
+from migrator.sources.bundle import Bundle
 from migrator.spec.models import MigrationSpec
 from migrator.spec.validation import load_spec
 from migrator.state.location import open_existing_state, state_location_for_spec
 from migrator.state.sqlstore import SqlStateStore
-from migrator.twenty.client import ClientSettings
 from migrator.twenty.models import WorkspaceMember
-from migrator.twenty.pacing import PacingLimits
+from migrator.workflows.spec_inputs import open_spec_bundle, open_spec_destination
 
 MapperFactory = Callable[..., RecordSource]
 """Builds the mapper: ``factory(spec, bundle, *, spec_dir, members, namespace)``."""
@@ -65,26 +64,6 @@ def spec_document(spec: MigrationSpec) -> dict[str, Any]:
     return data
 
 
-def resolve_destination_url(url: str, spec_dir: Path) -> str:
-    """``sandbox:PATH`` with a relative PATH made absolute against the spec's directory."""
-    if not url.startswith("sandbox:"):
-        return url
-    path = url[len("sandbox:") :]
-    if path == ":memory:" or Path(path).is_absolute():
-        return url
-    return f"sandbox:{(spec_dir / path).resolve()}"
-
-
-def client_settings(spec: MigrationSpec) -> ClientSettings:
-    """The client settings the spec's destination asks for."""
-    limits = spec.destination.rate_limit
-    return ClientSettings(
-        limits=PacingLimits(short_limit=limits.per_second, long_limit=limits.per_minute),
-        concurrency=spec.destination.concurrency,
-        batch_size=spec.destination.batch_size,
-    )
-
-
 def _open_state(spec_path: Path, spec: MigrationSpec) -> SqlStateStore | None:
     location = state_location_for_spec(spec.state, spec_path=spec_path, name=spec.name)
     return open_existing_state(location)
@@ -100,14 +79,6 @@ def _prior_and_namespace(
     if meta.lineage is None:
         return None, namespace
     return PriorState(lineage=meta.lineage, serial=meta.serial), namespace
-
-
-def _open_bundle(spec: MigrationSpec, spec_dir: Path) -> Bundle:
-    bundle = open_bundle(
-        spec.source.system, spec_dir / spec.source.bundle, timezone=spec.source.timezone
-    )
-    bundle.verify()
-    return bundle
 
 
 def _fingerprint(bundle: Bundle) -> SourceFingerprint:
@@ -151,13 +122,12 @@ def plan(
     graph = compile_graph(spec)
     if targets:
         graph = graph.restrict(targets)
-    bundle = _open_bundle(spec, spec_dir)
+    bundle = open_spec_bundle(spec, spec_dir)
     state = _open_state(spec_path, spec)
     try:
         prior, namespace = _prior_and_namespace(state, spec)
-        url = resolve_destination_url(spec.destination.url, spec_dir)
         api_key = environ.get(spec.destination.api_key_env)
-        with open_destination(url, api_key, settings=client_settings(spec)) as destination:
+        with open_spec_destination(spec, spec_dir, api_key) as destination:
             if state is not None:
                 state.check_binding(
                     destination.identity.base_url, destination.identity.workspace_id

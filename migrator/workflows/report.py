@@ -19,7 +19,7 @@ from migrator.state.location import (
     open_existing_state,
     state_location_for_spec,
 )
-from migrator.workflows.audit import open_spec_bundle
+from migrator.workflows.spec_inputs import open_spec_bundle
 
 
 def report(

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from migrator.destination import open_destination
-from migrator.workflows.plan import resolve_destination_url
+from migrator.workflows.spec_inputs import resolve_destination_url
 from tests.conftest import DATA_DIR
 from tests.integration.plan.fakes import SPEC
 

@@ -22,7 +22,8 @@ from migrator.spec.models import MigrationSpec
 from migrator.spec.validation import load_spec
 from migrator.state.location import open_state
 from migrator.state.model import Destination, RecordEntry, RecordStatus
-from migrator.workflows.plan import plan, resolve_destination_url
+from migrator.workflows.plan import plan
+from migrator.workflows.spec_inputs import resolve_destination_url
 from tests.conftest import REPO_ROOT
 
 #: Per example: a source file whose first record becomes a written record, and a field of it

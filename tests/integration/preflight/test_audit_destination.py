@@ -25,7 +25,7 @@ from tests.integration.preflight.workspace import edit_spec, make_example, read_
 def _prepare_sandbox(folder: Path, members: list[str]) -> Path:
     db = folder / ".migrator" / "sandbox.db"
     db.parent.mkdir(parents=True, exist_ok=True)
-    members_file = folder / "members.json"
+    members_file = folder / "workspace-members.json"  # the file the example spec names
     members_file.write_text(
         json.dumps(
             [{"firstName": "M", "lastName": str(i), "email": e} for i, e in enumerate(members)]

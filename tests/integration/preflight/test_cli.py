@@ -29,8 +29,7 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
 def test_init_validate_audit_inventory_report(
     system: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the sandbox's own members; the AeronaClinic example's fallback owner must be one of them
-    monkeypatch.setenv("AERONA_FALLBACK_OWNER", "tim@apple.dev")
+    # the example's workspace-members.json invites its fallback owner (the practice manager)
     spec, _ = make_example(tmp_path / "clean", system, records=400, seed=6)
     code, out = _run(
         [

@@ -41,7 +41,26 @@ def make_example(
         dirty_rate=dirty_rate,
         oversized_attachment_bytes=oversized_bytes,
     )
+    _write_sandbox_members(folder, system)
     return spec, result
+
+
+def _write_sandbox_members(folder: Path, system: str) -> None:
+    """The spec's ``destination.sandbox.members`` file for this generated bundle: its active
+    users, without the planted alumni account (whose records must wait in the owner queue),
+    plus the members the committed example invites who are no source user (its fallback owner).
+    """
+    members = []
+    for user in read_objects(folder / "data", "users"):
+        if user.get("active") and not user["email"].endswith("@alumni.example.net"):
+            first = user.get("first_name", user.get("forename"))
+            last = user.get("last_name", user.get("surname"))
+            members.append({"firstName": first, "lastName": last, "email": user["email"]})
+    example = EXAMPLES / system
+    example_users = {user["email"] for user in read_objects(example / "data", "users")}
+    committed = json.loads((example / "workspace-members.json").read_text(encoding="utf-8"))
+    members += [m for m in committed if m["email"] not in example_users]
+    (folder / "workspace-members.json").write_text(json.dumps(members), encoding="utf-8")
 
 
 def edit_spec(spec: Path, old: str, new: str) -> None:
