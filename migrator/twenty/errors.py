@@ -92,13 +92,51 @@ _HINTS: dict[type[TwentyError], str] = {
 }
 
 
+class TwentyRetryLater(TwentyUnavailable):
+    """A transient refusal that said when to come back (``Retry-After``, in seconds)."""
+
+    def __init__(self, summary: str, *, retry_after_s: float, **context: Any) -> None:
+        super().__init__(summary, **context)
+        self.retry_after_s = retry_after_s
+
+
+def retry_after_of(error: BaseException) -> float:
+    """The wait a transient refusal asked for (0 when it named none)."""
+    return error.retry_after_s if isinstance(error, TwentyRetryLater) else 0.0
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header given in seconds (HTTP dates are ignored)."""
+    try:
+        seconds = float(value) if value else None
+    except ValueError:
+        return None
+    return seconds if seconds is not None and 0 <= seconds < 86_400 else None
+
+
 def error_from_response(
-    method: str, path: str, status: int, body: Any, *, is_metadata: bool
+    method: str,
+    path: str,
+    status: int,
+    body: Any,
+    *,
+    is_metadata: bool,
+    retry_after_s: float | None = None,
 ) -> TwentyError:
     """The typed error for a refused request; messages scrubbed, path without query string."""
     messages = tuple(scrub_message(m, is_metadata=is_metadata) for m in messages_of(body))
     kind = _kind(status, messages)
     first = messages[0] if messages else "no message"
+    if kind is TwentyUnavailable and retry_after_s is not None:
+        return TwentyRetryLater(
+            f"Twenty refused {method} {path} ({status}): {first}",
+            retry_after_s=retry_after_s,
+            method=method,
+            path=path,
+            status=status,
+            messages=messages,
+            hint=_HINTS[TwentyUnavailable],
+        )
     return kind(
         f"Twenty refused {method} {path} ({status}): {first}",
         method=method,

@@ -23,7 +23,12 @@ import httpx
 
 from migrator.clock import Clock
 from migrator.errors import TwentyError
-from migrator.twenty.errors import TwentyNoResponse, error_from_graphql, error_from_response
+from migrator.twenty.errors import (
+    TwentyNoResponse,
+    error_from_graphql,
+    error_from_response,
+    parse_retry_after,
+)
 from migrator.twenty.models import AuditEvent, ClientStats
 from migrator.twenty.pacing import Pacer
 from migrator.twenty.retry import Attempts, Idempotency, RetryPolicy, call_with_retries
@@ -164,13 +169,23 @@ class Exchange:
         body = _decode(response)
         records = call.record_count or count_records(body)
         self._report(call, response.status_code, started, attempts.sends, records, None)
-        return self._check(call, response.status_code, body, paced)
+        wait = parse_retry_after(response.headers.get("Retry-After"))
+        return self._check(call, response.status_code, body, paced, wait)
 
-    def _check(self, call: Call, status: int, body: Any, paced: bool) -> Any:
+    def _check(
+        self, call: Call, status: int, body: Any, paced: bool, retry_after_s: float | None
+    ) -> Any:
         metadata = is_metadata_path(call.path)
         error: TwentyError | None = None
         if not 200 <= status < 300:
-            error = error_from_response(call.method, call.path, status, body, is_metadata=metadata)
+            error = error_from_response(
+                call.method,
+                call.path,
+                status,
+                body,
+                is_metadata=metadata,
+                retry_after_s=retry_after_s,
+            )
         elif call.graphql and isinstance(body, dict) and body.get("errors"):
             error = error_from_graphql(call.method, call.path, body, is_metadata=metadata)
         if error is None:

@@ -4,10 +4,11 @@ Only transient failures are retried: connect and read timeouts, connection reset
 dropped connections, 429, 502, 503 and 504 (all :class:`~migrator.errors.TwentyUnavailable`).
 Terminal answers (400, 401, 403, 404, the 500 "Data validation error.") raise at once. A 429 is
 not backed off exponentially: the pacer has just emptied its bucket model, so the next attempt
-waits exactly until Twenty refills (no Retry-After is sent); 429s are bounded by the total time
-budget only. Other transient failures back off exponentially with jitter, capped per wait, in
-number and in total time. After the last attempt the caller sees the last
-:class:`~migrator.errors.TwentyUnavailable` itself (``reraise``), never tenacity's ``RetryError``.
+waits exactly until Twenty refills (Twenty sends no Retry-After; one sent by a proxy is
+honoured); 429s are bounded by the total time budget only. Other transient failures back off
+exponentially with jitter, capped per wait, in number and in total time. After the last attempt
+the caller sees the last :class:`~migrator.errors.TwentyUnavailable` itself (``reraise``), never
+tenacity's ``RetryError``.
 
 Which calls are retried, and why it is safe (a request that failed without an answer may still
 have been carried out by Twenty):
@@ -38,7 +39,7 @@ import tenacity
 
 from migrator.clock import Clock
 from migrator.errors import TwentyUnavailable
-from migrator.twenty.errors import may_have_committed
+from migrator.twenty.errors import may_have_committed, retry_after_of
 
 T = TypeVar("T")
 
@@ -96,6 +97,42 @@ def is_retryable(error: BaseException, idempotency: Idempotency) -> bool:
     return True
 
 
+class _Loop:
+    """The state tenacity's callbacks share while one request is retried."""
+
+    def __init__(
+        self, policy: RetryPolicy, clock: Clock, paced: bool, rng: random.Random, attempts: Attempts
+    ) -> None:
+        self.policy = policy
+        self.clock = clock
+        self.paced = paced
+        self.rng = rng
+        self.attempts = attempts
+        self.started = clock.monotonic()
+
+    def should_stop(self, state: tenacity.RetryCallState) -> bool:
+        del state  # tenacity computes the wait (which notes the failure) before asking to stop
+        if self.clock.monotonic() - self.started >= self.policy.max_elapsed_s:
+            return True
+        return self.attempts.failures >= self.policy.max_attempts
+
+    def wait(self, state: tenacity.RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if error is None:
+            return 0.0
+        if is_rate_limited(error):
+            self.attempts.rate_limited += 1
+        else:
+            self.attempts.failures += 1
+        if isinstance(error, TwentyUnavailable) and may_have_committed(error):
+            self.attempts.maybe_stored = True
+        told = retry_after_of(error)
+        if is_rate_limited(error) and self.paced:
+            return min(told, self.policy.max_backoff_s) if told else 0.0
+        backoff = self.policy.backoff(max(self.attempts.failures, 1), self.rng)
+        return max(backoff, min(told, self.policy.max_backoff_s)) if told else backoff
+
+
 def call_with_retries(
     send: Callable[[Attempts], T],
     *,
@@ -110,36 +147,11 @@ def call_with_retries(
     """Call ``send`` until it returns, raises a terminal error, or the policy gives up.
 
     ``send`` receives the shared :class:`Attempts` record. ``paced`` says whether the pacer
-    already delays the next send after a 429 (else a 429 backs off like any failure). Pass
-    ``attempts`` to read what happened even when the call finally raises.
+    already delays the next send after a 429 (else a 429 backs off like any failure). A
+    ``Retry-After`` the server sent (Twenty sends none; a proxy may) is honoured, capped at
+    ``max_backoff_s``. Pass ``attempts`` to read what happened even when the call finally raises.
     """
-    attempts = attempts if attempts is not None else Attempts()
-    started = clock.monotonic()
-    dice = rng or random.Random()
-
-    def note(state: tenacity.RetryCallState) -> None:
-        error = state.outcome.exception() if state.outcome else None
-        if error is None:
-            return
-        if is_rate_limited(error):
-            attempts.rate_limited += 1
-        else:
-            attempts.failures += 1
-        if isinstance(error, TwentyUnavailable) and may_have_committed(error):
-            attempts.maybe_stored = True
-
-    def should_stop(state: tenacity.RetryCallState) -> bool:
-        del state  # tenacity computes the wait (which notes the failure) before asking to stop
-        if clock.monotonic() - started >= policy.max_elapsed_s:
-            return True
-        return attempts.failures >= policy.max_attempts
-
-    def wait(state: tenacity.RetryCallState) -> float:
-        note(state)
-        error = state.outcome.exception() if state.outcome else None
-        if error is not None and is_rate_limited(error) and paced:
-            return 0.0
-        return policy.backoff(max(attempts.failures, 1), dice)
+    loop = _Loop(policy, clock, paced, rng or random.Random(), attempts or Attempts())
 
     def before_sleep(state: tenacity.RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
@@ -147,13 +159,13 @@ def call_with_retries(
             on_retry(error)
 
     def attempt() -> T:
-        attempts.sends += 1
-        return send(attempts)
+        loop.attempts.sends += 1
+        return send(loop.attempts)
 
     retrying = tenacity.Retrying(
         retry=tenacity.retry_if_exception(lambda e: is_retryable(e, idempotency)),
-        stop=should_stop,
-        wait=wait,
+        stop=loop.should_stop,
+        wait=loop.wait,
         sleep=clock.sleep,
         before_sleep=before_sleep,
         reraise=True,

@@ -9,7 +9,7 @@ import pytest
 
 from migrator.clock import FixedClock
 from migrator.errors import TwentyError, TwentyUnavailable, TwentyValidationError
-from migrator.twenty.errors import TwentyNoResponse, error_from_response
+from migrator.twenty.errors import TwentyNoResponse, error_from_response, parse_retry_after
 from migrator.twenty.retry import Attempts, Idempotency, RetryPolicy, call_with_retries
 
 
@@ -136,3 +136,25 @@ def test_backoff_is_capped_and_jittered() -> None:
     waits = [policy.backoff(n, dice) for n in range(1, 8)]
     assert all(1.0 <= w <= 8.5 for w in waits)
     assert waits[-1] >= 8.0
+
+
+def test_a_retry_after_sent_by_a_proxy_is_honoured_and_capped() -> None:
+    busy = error_from_response(
+        "GET", "/rest/people", 503, None, is_metadata=False, retry_after_s=7.0
+    )
+    clock = FixedClock()
+    assert _run(_script(busy, "ok"), clock=clock) == "ok"
+    assert clock.monotonic() == pytest.approx(7.0)
+    slow = error_from_response(
+        "GET", "/rest/people", 429, None, is_metadata=False, retry_after_s=500.0
+    )
+    clock = FixedClock()
+    assert _run(_script(slow, "ok"), clock=clock, paced=True) == "ok"
+    assert clock.monotonic() == pytest.approx(30.0)  # capped at max_backoff_s
+
+
+def test_retry_after_headers_in_seconds_are_parsed() -> None:
+    assert parse_retry_after("12") == 12.0
+    assert parse_retry_after("Wed, 21 Oct 2026 07:28:00 GMT") is None
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("-3") is None
