@@ -206,6 +206,7 @@ def apply_command(
         planned = apply_workflows.plan_for_apply(target, environ=environ, display_path=str(target))
         click.echo("\n".join(summary_lines(planned.header)))
         if not planned.header.has_changes or planned.path is None:
+            click.echo("No changes: nothing to apply.")
             return EXIT_OK
         _confirm(planned.header.destination.base_url, auto_approve)
         plan_path = planned.path
