@@ -76,7 +76,7 @@ class TerminalProgress:
         self._progress.start()
 
     def note(self, message: str) -> None:
-        self._progress.console.print(message)
+        self._progress.console.print(message, markup=False, highlight=False)
 
     def phase_started(self, phase: str, total: int, ceiling_per_minute: float) -> None:
         task = self._progress.add_task(phase, total=max(total, 1), rate="0", eta="-")
@@ -94,7 +94,8 @@ class TerminalProgress:
         task, _ = self._tasks.get(report.counts.phase, (None, None))
         if task is not None:
             self._progress.update(task, completed=self._progress.tasks[task].total)
-        click.echo(reconciliation_line(report))
+        # through the live display's console, so the bars are not drawn twice
+        self._progress.console.print(reconciliation_line(report), markup=False, highlight=False)
 
     def close(self) -> None:
         self._progress.stop()
