@@ -268,47 +268,28 @@ def _is_written(spec: MigrationSpec, raw: object) -> bool:
     return is_active(spec, value.when, value.unless)
 
 
-def compile_body(env: CompileEnv, name: str) -> CompiledBody:
-    """Compile the mapping (or child mapping) ``name`` of ``env.spec``."""
-    spec = env.spec
-    parent_name = spec.parent_of(name)
-    parent = spec.objects[parent_name] if parent_name else None
-    body: Mapping | ChildMapping = spec.all_mappings()[name]
-    top = parent if parent is not None else body
-    assert isinstance(top, Mapping)
-    source = env.bundle.schema.object(top.from_)
-    obj = env.model.get(body.to)
-    if source is None or obj is None:
-        raise KeyError(f"mapping {name} reads or writes an unknown object")
-    written = {n for n, raw in body.fields.items() if _is_written(spec, raw)}
-    uniques = unique_rules(spec, obj, written)
+def _constants(spec: MigrationSpec, body: Mapping | ChildMapping) -> dict[str, Any]:
     constants: dict[str, Any] = {}
     if "createdBy" not in body.fields:
         constants["createdBy"] = {"source": "IMPORT", "name": spec.provenance.created_by}
     if body.discriminator is not None:
         constants[body.discriminator.field] = body.discriminator.value
-    is_opla = spec.source.system == "oplacrm" and parent is None
-    locked = source.field("locked")
-    compiled = CompiledBody(
-        name=name,
-        to=body.to,
-        parent=parent_name,
-        source=source,
-        index=env.indexes[name],
-        identity=record_getter(top.identity) if top.identity else None,
-        unique_writers=[],
-        writers=[],
-        uniques=uniques,
-        matches=match_plans(body.match, uniques) if isinstance(body, Mapping) else [],
-        constants=constants,
-        sensitive=_sensitive(env, name, body, obj, source, parent),
-        where=compile_where(body.where) if isinstance(body, ChildMapping) else None,
-        locked=record_getter("locked")
-        if is_opla and locked is not None and locked.type is SourceType.BOOL
-        else None,
-    )
-    unique_names = {rule.field for rule in uniques}
-    section = spec.schema_.get(body.to)
+    return constants
+
+
+def _locked(spec: MigrationSpec, source: SourceObject, is_child: bool) -> RecordGetter | None:
+    """OplaCRM's per-record lock flag, reported for the records of top-level mappings."""
+    declared = source.field("locked")
+    if spec.source.system != "oplacrm" or is_child or declared is None:
+        return None
+    return record_getter("locked") if declared.type is SourceType.BOOL else None
+
+
+def _add_writers(
+    env: CompileEnv, compiled: CompiledBody, body: Mapping | ChildMapping, obj: TargetObject
+) -> None:
+    unique_names = {rule.field for rule in compiled.uniques}
+    section = env.spec.schema_.get(body.to)
     for field_name, raw in body.fields.items():
         target = obj.fields[field_name]
         writer = _writer(env, compiled, field_name, target, raw)
@@ -327,8 +308,41 @@ def compile_body(env: CompileEnv, name: str) -> CompiledBody:
                 )
             )
     if "createdAt" not in body.fields:
-        created = _created_at(env, source)
+        created = _created_at(env, compiled.source)
         if created is not None:
             compiled.writers.append(created)
+
+
+def compile_body(env: CompileEnv, name: str) -> CompiledBody:
+    """Compile the mapping (or child mapping) ``name`` of ``env.spec``."""
+    spec = env.spec
+    parent_name = spec.parent_of(name)
+    parent = spec.objects[parent_name] if parent_name else None
+    body: Mapping | ChildMapping = spec.all_mappings()[name]
+    top = parent if parent is not None else body
+    assert isinstance(top, Mapping)
+    source = env.bundle.schema.object(top.from_)
+    obj = env.model.get(body.to)
+    if source is None or obj is None:
+        raise KeyError(f"mapping {name} reads or writes an unknown object")
+    written = {n for n, raw in body.fields.items() if _is_written(spec, raw)}
+    uniques = unique_rules(spec, obj, written)
+    compiled = CompiledBody(
+        name=name,
+        to=body.to,
+        parent=parent_name,
+        source=source,
+        index=env.indexes[name],
+        identity=record_getter(top.identity) if top.identity else None,
+        unique_writers=[],
+        writers=[],
+        uniques=uniques,
+        matches=match_plans(body.match, uniques) if isinstance(body, Mapping) else [],
+        constants=_constants(spec, body),
+        sensitive=_sensitive(env, name, body, obj, source, parent),
+        where=compile_where(body.where) if isinstance(body, ChildMapping) else None,
+        locked=_locked(spec, source, parent is not None),
+    )
+    _add_writers(env, compiled, body, obj)
     _targets(env, compiled, body)
     return compiled

@@ -112,13 +112,13 @@ class TargetsPhase:
         note, index = self.note, plan.index
         key = f"{note.key(identity)}#{plan.suffix}"
         address = f"record.{self.phase}[{key}]"
-        note_address = note.address(identity)
 
         def outcome(fate: Fate, code: str, why: str, blocked: str = "") -> RowOutcome:
             reason = f"{address}: {why}"
             return RowOutcome(self.phase, address, key, fate, code, reason, blocked, line)
 
         if identity in note.unwritten:
+            note_address = note.address(identity)
             return outcome(Fate.HELD, "parent_not_written", f"parent not written ({note_address})",
                            note_address)  # fmt: skip
         try:
@@ -138,6 +138,12 @@ class TargetsPhase:
         if target_address in taken:
             return outcome(Fate.SKIPPED, "duplicate_target", "the note already targets it")
         taken.add(target_address)
+        return self._record(identity, plan, key, address, target, line)
+
+    def _record(
+        self, identity: str, plan: TargetPlan, key: str, address: str, target: str, line: int
+    ) -> DesiredRecord:
+        note, index = self.note, plan.index
         own = self.ids(key)
         payload = {
             "id": own,
@@ -155,6 +161,6 @@ class TargetsPhase:
             twenty_id=own,
             payload=payload,
             payload_digest=payload_digest(payload, float_keys=()),
-            depends_on=(note_address, target_address),
+            depends_on=(note.address(identity), index.address(target)),
             line=line,
         )
