@@ -160,7 +160,43 @@ def run_create(ctx: HandlerContext, job: Job) -> JobResult:
             pair, pair.change.twenty_id, RecordStatus.WRITTEN, file_ids=tuple(file_ids)
         )
     result = ctx.client.records.create_batch(job.plural, bodies, batch_index=job.index)
-    return _settle(job, result, entries)
+    settled = _settle(job, result, entries)
+    _files_of_present(ctx, job, result, entries, settled)
+    return settled
+
+
+def _files_of_present(
+    ctx: HandlerContext,
+    job: Job,
+    result: BatchResult,
+    entries: dict[str, RecordEntry | None],
+    settled: JobResult,
+) -> None:
+    """Rows found already written (an earlier send whose answer was lost, or a killed run) keep
+    the files that send attached: read those rows (one ``id[in]`` request) and record their file
+    ids, not the ones just uploaded again (which stay unattached in Twenty's storage)."""
+    present = set(result.already_present)
+    pairs = [
+        p for p in job.pairs if p.desired and p.desired.files and p.change.twenty_id in present
+    ]
+    if not pairs:
+        return
+    found = ctx.client.records.find_by_ids(job.plural, [p.change.twenty_id for p in pairs])
+    settled.requests += 1
+    for pair in pairs:
+        assert pair.desired is not None
+        record = found.get(pair.change.twenty_id, {})
+        fields = {ref.field for ref in pair.desired.files}
+        ids = [
+            str(item["fileId"])
+            for name in sorted(fields)
+            for item in record.get(name) or []
+            if isinstance(item, dict) and item.get("fileId")
+        ]
+        entry = entries.get(pair.change.address)
+        if entry is not None:
+            fixed = entry.model_copy(update={"file_ids": tuple(sorted(set(ids)))})
+            settled.done = [(p, fixed if p is pair else e) for p, e in settled.done]
 
 
 # --- upsert: updates, merges, restores ------------------------------------------------------
