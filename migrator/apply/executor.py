@@ -7,7 +7,8 @@
 2. recomputes every payload of every phase still to do and refuses, before writing anything, if
    one differs from the plan (``verify_first``);
 3. binds the state to the destination and opens a run in the journal (with the plan's digest);
-4. runs the schema changes, then each record phase in the plan's order (:mod:`.phases`);
+4. runs the schema changes, then each record phase in the plan's order (:mod:`.phases`); a
+   ``destroy`` plan runs its record phases first and its schema changes (removals) last;
 5. after each phase, reconciles it — source = written + merged + deduplicated + quarantined +
    held + skipped, the recomputation read as many rows as the plan counted, and the state gained
    exactly the records the phase wrote — stores the counts in the run journal and stops the run
@@ -327,12 +328,19 @@ def execute(inputs: ApplyInputs) -> ApplyResult:
     )
     try:
         schema = SchemaRun(inputs.client, store, run.run_id, continuation.resuming, run.audit)
-        schema_report = schema.run(inputs.header.schema_changes)
+        # A destroy plan removes records before the schema they use (a pre-image put back may
+        # still name a field that is about to be dropped); every other plan creates schema first.
+        schema_last = inputs.header.kind == "destroy"
+        schema_report = SchemaReport()
+        if not schema_last:
+            schema_report = schema.run(inputs.header.schema_changes)
         objects = schema.objects()
         ctx = run.context(objects)
         ctx.id_map.update(id_map)
         ctx.plurals.update({name: o.name_plural for name, o in objects.items()})
         _run_phases(run, ctx, sizes)
+        if schema_last:
+            schema_report = schema.run(inputs.header.schema_changes)
     except BaseException as error:
         serial = _close_partial(run)
         if isinstance(error, MigratorError) and not isinstance(error, ApplyError):

@@ -3,10 +3,13 @@
 The planner writes a phase's record changes in the order the mapper yields that phase's items
 (no-ops left out), so the plan's changes are a subsequence of the recomputed items and one
 forward pass pairs them in constant memory: each change takes the next item with its address,
-and the items passed over are the phase's no-ops and row outcomes. A change whose address never
-comes, comes as a row outcome (quarantined, held…), or comes with another digest, object or id
-is a :class:`Mismatch`: apply refuses to write it (DESIGN.md, "Apply recomputes each payload").
-Deletes have no recomputed item (their source row is gone) and pair with nothing.
+and the items passed over are the phase's no-ops and row outcomes. Should a change's address
+never come, the items passed over while looking for it are kept, so the changes after it still
+find theirs. A change whose address never comes, comes as a row outcome (quarantined, held…), or
+comes with another object, id or body digest is a :class:`Mismatch`: apply refuses to write it
+(DESIGN.md, "Apply recomputes each payload"). The body is shaped with the planner's own functions
+(:mod:`migrator.plan.payloads`), through the id map of records migrator merged into. Deletes have
+no recomputed item (their source row is gone) and pair with nothing.
 
 :func:`iter_phases` splits the plan's change stream into phases and checks they come in the
 header's order.
