@@ -232,6 +232,7 @@ class Scenario:
                     update=actions.count(Action.UPDATE),
                     merge=actions.count(Action.MERGE),
                     restore=actions.count(Action.RESTORE),
+                    noop=actions.count(Action.NOOP),
                     quarantined=quarantined,
                     held=held,
                 ).model_copy(update=self.count_overrides.get(mapping, {}))

@@ -12,7 +12,7 @@ import pytest
 
 from migrator.errors import ApplyError
 from migrator.model import Action, digest
-from migrator.plan.model import DestinationIdentity
+from migrator.plan.model import DestinationIdentity, PriorState
 from migrator.plan.payloads import applied_digest, payload_digest, write_payload
 from migrator.state import RecordStatus, RunStatus, open_sqlite_state
 from tests.integration.apply.conftest import ApplyPlan
@@ -180,3 +180,47 @@ def test_a_phase_that_does_not_add_up_stops_the_run_before_the_next(
         assert run.status is RunStatus.PARTIAL
         assert [(p.phase, p.source, p.written) for p in run.phases] == [("mapping.companies", 4, 3)]
         assert sum(c.count for c in store.record_counts()) == 3
+
+
+def test_deletes_destroy_created_records_and_put_merged_ones_back(
+    apply_plan: ApplyPlan, plan_identity: DestinationIdentity, http: httpx.Client, tmp_path: Path
+) -> None:
+    scenario = Scenario.make(companies=3, people_per_company=2)
+    merged_person = scenario.people[1]
+    theirs = _create(
+        http,
+        "people",
+        {
+            "name": {"firstName": "Their", "lastName": "Own"},
+            "emails": {"primaryEmail": str(merged_person.payload["emails"]["primaryEmail"])},
+            "jobTitle": "Nurse",
+        },
+    )
+    scenario.actions[merged_person.address] = (Action.MERGE, theirs["id"])
+    apply_plan(scenario.write_plan(tmp_path / "first.gz", plan_identity), scenario.source())
+    with open_sqlite_state(tmp_path / STATE) as store:
+        meta = store.meta()
+    assert meta.lineage is not None
+    gone = [scenario.people[0], merged_person]
+    deletes = [
+        change.model_copy(update={"action": Action.DELETE})
+        for change in scenario.changes()
+        if change.address in {g.address for g in gone}
+    ]
+    later = Scenario(scenario.companies, [p for p in scenario.people if p not in gone])
+    later.actions = {
+        a: (Action.NOOP, None) for a in (x.address for x in later.companies + later.people)
+    }
+    prior = PriorState(lineage=meta.lineage, serial=meta.serial)
+    plan = later.write_plan(tmp_path / "second.gz", plan_identity, prior, changes=deletes)
+
+    apply_plan(plan, later.source())
+
+    people = {p["id"]: p for p in records_of(http, "people")}
+    assert scenario.people[0].twenty_id not in people
+    assert people[theirs["id"]]["name"] == {"firstName": "Their", "lastName": "Own"}
+    assert people[theirs["id"]]["jobTitle"] == "Nurse"
+    with open_sqlite_state(tmp_path / STATE) as store:
+        assert store.record(scenario.people[0].address) is None
+        assert store.record(merged_person.address) is None
+        assert store.record(scenario.people[2].address) is not None
