@@ -133,6 +133,11 @@ def run_apply(
     check_source(header, fingerprint)
     options = options_from_spec(header.spec, request)
     store = open_state(request.state_path, create=True, clock=clock)
+    try:
+        store.check_binding(identity.base_url, identity.workspace_id)
+    except BaseException:
+        store.close()
+        raise
     progress.note(
         f"Destination: {identity.base_url} (workspace {identity.workspace_id}); "
         f"state: {store.location}"
