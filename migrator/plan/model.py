@@ -18,21 +18,13 @@ from typing import Any, Literal
 from pydantic import Field
 
 from migrator.model import Action, FrozenModel
+from migrator.twenty.identity import DestinationIdentity  # plans bind what the client names
 
 PLAN_FORMAT_VERSION = 1
 
 PlanKind = Literal["apply", "delta", "destroy", "sample"]
 
 SENSITIVE_MARKER = "(sensitive)"
-
-
-class DestinationIdentity(FrozenModel):
-    """The Twenty workspace a plan was made against."""
-
-    base_url: str
-    """Base URL as the spec resolved it (``sandbox:PATH`` for the embedded sandbox)."""
-    workspace_id: str
-    """The workspace id named by the API key's token (or the sandbox's own)."""
 
 
 class PriorState(FrozenModel):
