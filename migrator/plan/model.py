@@ -18,7 +18,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from migrator.model import Action, FrozenModel
-from migrator.twenty.identity import DestinationIdentity  # plans bind what the client names
+from migrator.twenty.identity import (  # plans bind the destination as the client names it
+    DestinationIdentity as DestinationIdentity,
+)
 
 PLAN_FORMAT_VERSION = 1
 
