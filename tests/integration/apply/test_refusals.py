@@ -10,9 +10,9 @@ import pytest
 from migrator.errors import LineageMismatch, PlanError, StalePlanError, StateLocked
 from migrator.plan.model import DestinationIdentity, PriorState
 from migrator.plan.planfile import plan_file_sha256
-from migrator.state import open_sqlite_state
+from migrator.state import Destination, open_sqlite_state
 from tests.integration.apply.conftest import ApplyPlan
-from tests.integration.apply.harness import Scenario, records_of, with_payload
+from tests.integration.apply.harness import NAME, NAMESPACE, Scenario, records_of, with_payload
 
 STATE = Path(".migrator/test.state.db")
 
@@ -144,3 +144,17 @@ def test_a_second_apply_is_refused_while_the_state_is_locked(
     _nothing_written(http)
     apply_plan(plan, scenario.source())
     assert len(records_of(http, "companies")) == 2
+
+
+def test_a_state_bound_to_another_destination_is_refused(
+    apply_plan: ApplyPlan, plan_identity: DestinationIdentity, http: httpx.Client, tmp_path: Path
+) -> None:
+    scenario = Scenario.make(companies=2, people_per_company=1)
+    with open_sqlite_state(tmp_path / STATE, create=True) as store, store.batch() as tx:
+        elsewhere = Destination(base_url="https://crm.example.test", workspace_id="w-prod")
+        tx.bind(elsewhere, migration_name=NAME, namespace=str(NAMESPACE))
+    plan = scenario.write_plan(tmp_path / "plan.gz", plan_identity)
+
+    with pytest.raises(LineageMismatch, match="belongs to another destination"):
+        apply_plan(plan, scenario.source())
+    _nothing_written(http)
