@@ -180,12 +180,16 @@ class BodyRun:
         out["id"] = own
         out[self.provenance] = ctx.key
         payload = dict(sorted(out.items()))
-        uniques = tuple(
-            UniqueValue(rule.path, value)
-            for rule in body.uniques
-            if (value := rule.value(payload)) is not None
-        )
-        matches = tuple(m for plan in body.matches if (m := plan.value(payload)) is not None)
+        uniques: tuple[UniqueValue, ...] = ()
+        if body.uniques:
+            uniques = tuple(
+                UniqueValue(rule.path, value)
+                for rule in body.uniques
+                if (value := rule.value(payload)) is not None
+            )
+        matches: tuple[UniqueValue, ...] = ()
+        if body.matches:
+            matches = tuple(m for plan in body.matches if (m := plan.value(payload)) is not None)
         if body.locked is not None and ctx.record is not None and body.locked(ctx.record) is True:
             ctx.finding("locked_record", f"{ctx.address} is locked in the source; Twenty "
                         "cannot lock single records (field permissions are per field)")  # fmt: skip

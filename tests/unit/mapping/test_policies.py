@@ -161,3 +161,27 @@ def test_sums_and_counts_of_folded_rows(tmp_path: Path) -> None:
     assert run.record("invoices", "11").payload["payments"] == 0
     assert run.fates("payments-aggregated") == {"desired": 0, "aggregated": 3}
     assert Decimal("10.50") + Decimal("4.25") == Decimal("14.75")
+
+
+def test_custom_unique_fields_deduplicate_exactly_as_twenty_compares(tmp_path: Path) -> None:
+    products: list[dict[str, Any]] = [
+        {"id": f"d0000000-0000-4000-8000-00000000000{i}", "name": f"P{i}", "sku": sku}
+        for i, sku in enumerate(("POS-1", "POS-1", "pos-1", None), start=1)
+    ]
+    schema = {
+        "product": {
+            "create": {"name_plural": "products", "label_singular": "Product",
+                       "label_plural": "Products"},
+            "fields": {"sku": {"type": "TEXT", "label": "SKU", "unique": True}},
+        }
+    }  # fmt: skip
+    mappings = {"products": {"from": "products", "to": "product",
+                             "fields": {"name": "name", "sku": "sku"}}}  # fmt: skip
+    document = spec_document("oplacrm", schema=schema, objects=mappings)
+    run = run_all(setup(tmp_path, "oplacrm", {"products": products}, document)[1])
+    loser = run.outcome("products", products[1]["id"])
+    assert (loser.fate, loser.code) == (Fate.DEDUPLICATED, "duplicate_value")
+    assert loser.blocked_by == f"record.products[oplacrm:products:{products[0]['id']}]"
+    assert [u.value for u in run.record("products", products[2]["id"]).unique_values] == ["pos-1"]
+    assert run.record("products", products[3]["id"]).unique_values == ()
+    assert run.fates("products") == {"desired": 3, "deduplicated": 1}
