@@ -23,6 +23,7 @@ import click
 from migrator.cli.app import cli
 from migrator.cli.apply import apply_command
 from migrator.cli.audit import audit_command
+from migrator.cli.destroy import destroy_command
 from migrator.cli.errors import run_with_error_handling
 from migrator.cli.examples import examples_group
 from migrator.cli.graph import graph_command
@@ -33,6 +34,7 @@ from migrator.cli.report import report_command
 from migrator.cli.sandbox import sandbox_group
 from migrator.cli.state import state_group
 from migrator.cli.validate import validate_command
+from migrator.cli.verify import verify_command
 
 cli.add_command(validate_command)
 cli.add_command(sandbox_group)
@@ -45,6 +47,8 @@ cli.add_command(audit_command)
 cli.add_command(inventory_command)
 cli.add_command(report_command)
 cli.add_command(init_command)
+cli.add_command(destroy_command)
+cli.add_command(verify_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

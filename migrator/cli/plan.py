@@ -1,5 +1,6 @@
 """``migrator plan SPEC [-o FILE] [--format text|markdown|json] [--target MAPPING]… [--refresh]
-[--detailed-exitcode]``."""
+[--destroy] [--detailed-exitcode]``; ``--destroy`` plans the rollback from the state
+(:func:`migrator.workflows.destroy.plan_destroy`) and lists what users changed since."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import click
 
 from migrator import workflows
+from migrator.cli.destroy import conflict_text
 from migrator.cli.errors import EXIT_CHANGES, EXIT_OK
 from migrator.plan.planfile import iter_record_changes
 from migrator.render.views import PLAN_FORMATS, PlanFormat, render_plan
@@ -23,6 +25,9 @@ from migrator.render.views import PLAN_FORMATS, PlanFormat, render_plan
     "--target", "targets", multiple=True, help="Only this mapping and what it needs (repeatable)."
 )
 @click.option("--refresh", is_flag=True, help="Read back every record migrator wrote (drift).")
+@click.option(
+    "--destroy", is_flag=True, help="Plan the rollback of everything the state says was written."
+)
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error."
 )
@@ -39,6 +44,7 @@ def plan_command(
     out: Path | None,
     targets: tuple[str, ...],
     refresh: bool,
+    destroy: bool,
     detailed_exitcode: bool,
     fmt: PlanFormat,
 ) -> int:
@@ -51,15 +57,19 @@ def plan_command(
     # scratch file, removed after it is shown (and named by no digest, as it cannot be applied).
     with tempfile.TemporaryDirectory(prefix="migrator-plan-") as scratch:
         path = out if out is not None else Path(scratch) / "unsaved.plan"
-        result = workflows.plan(
-            spec,
-            environ=dict(os.environ),
-            out=path,
-            targets=targets,
-            refresh=refresh,
-            on_refresh_budget=announce,
-            display_path=str(spec),
-        )
+        if destroy:
+            result, conflicts = workflows.plan_destroy(spec, environ=dict(os.environ), out=path)
+            click.echo(conflict_text(conflicts), err=True)
+        else:
+            result = workflows.plan(
+                spec,
+                environ=dict(os.environ),
+                out=path,
+                targets=targets,
+                refresh=refresh,
+                on_refresh_budget=announce,
+                display_path=str(spec),
+            )
         mermaid = None
         if fmt == "markdown":
             mermaid = workflows.graph(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from migrator.workflows.apply import ApplyRequest, apply_plan_file, plan_for_apply, run_apply
 from migrator.workflows.audit import audit
+from migrator.workflows.destroy import destroy, plan_destroy
 from migrator.workflows.examples import generate_example
 from migrator.workflows.graph import graph
 from migrator.workflows.init import init
@@ -25,6 +26,7 @@ from migrator.workflows.state import (
     unlock_state,
 )
 from migrator.workflows.validate import ValidationResult, validate
+from migrator.workflows.verify import verify
 
 __all__ = [
     "ApplyRequest",
@@ -32,6 +34,7 @@ __all__ = [
     "ValidationResult",
     "apply_plan_file",
     "audit",
+    "destroy",
     "generate_example",
     "graph",
     "init",
@@ -39,6 +42,7 @@ __all__ = [
     "list_state",
     "migrate_state",
     "plan",
+    "plan_destroy",
     "plan_for_apply",
     "remove_from_state",
     "report",
@@ -48,4 +52,5 @@ __all__ = [
     "show_state_json",
     "unlock_state",
     "validate",
+    "verify",
 ]

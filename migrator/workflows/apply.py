@@ -244,6 +244,21 @@ def apply_plan_file(
         expect_digest=expect_digest,
         lock_timeout=lock_timeout,
     )
+    if opened.header.kind == "destroy":  # made from the state alone: no source to recompute
+        from migrator.workflows.destroy import EmptySource
+
+        api_key = environ.get(spec.destination.api_key_env)
+        with open_spec_destination(spec, spec_dir, api_key, clock=clock) as dest:
+            return run_apply(
+                request,
+                client=dest.client,
+                identity=dest.identity,
+                source=EmptySource(),
+                fingerprint=None,
+                clock=clock,
+                progress=progress,
+                checked=(opened.header, opened.plan_digest),
+            )
     bundle = open_spec_bundle(spec, spec_dir)
     api_key = environ.get(spec.destination.api_key_env)
     factory: Callable[..., Any] = mapper_factory or default_mapper_factory()
