@@ -4,7 +4,8 @@ The planner (:mod:`migrator.plan.planner`) feeds it, phase by phase in apply ord
 changes, record changes (streamed straight to a :class:`~migrator.plan.planfile.PlanWriter`, so
 a million changes never sit in memory; no-ops are counted, not written), the mapper's row
 outcomes and findings, and the planner's own quarantines, holds and warnings. The builder keeps
-the per-mapping counts, the per-phase tallies the budget is computed from, a bounded sample of
+the per-mapping counts, the per-phase tallies the budget is computed from, the quarantine and holds
+(every entry to the file's outcomes section, the first ones to the header), a bounded sample of
 payloads per mapping (sensitive values replaced by :data:`SENSITIVE_MARKER`) and warnings
 grouped by code with a bounded list of example addresses. :meth:`PlanBuilder.finish` writes the
 file (or, without a path, only returns the header) and the builder is done.
@@ -23,6 +24,7 @@ from migrator.mapping.model import Fate, Finding, MappingResult, RowOutcome
 from migrator.model import Action
 from migrator.plan.budget import PhaseTally
 from migrator.plan.model import (
+    HEADER_OUTCOMES,
     SENSITIVE_MARKER,
     ApiBudget,
     DestinationIdentity,
@@ -186,37 +188,41 @@ class PlanBuilder:
     def add_outcome(self, outcome: RowOutcome, twenty_object: str) -> None:
         """A source row that yields no record (its fate counts; quarantine and holds listed)."""
         self._counter(outcome.mapping, twenty_object)[_FATES[outcome.fate]] += 1
+        if outcome.fate not in (Fate.QUARANTINED, Fate.HELD):
+            return
+        fields = {
+            "address": outcome.address,
+            "mapping": outcome.mapping,
+            "source_key": outcome.source_key,
+            "code": outcome.code,
+            "reason": outcome.reason,
+        }
         if outcome.fate is Fate.QUARANTINED:
-            self._quarantine.append(
-                QuarantineEntry(
-                    address=outcome.address,
-                    mapping=outcome.mapping,
-                    source_key=outcome.source_key,
-                    code=outcome.code,
-                    reason=outcome.reason,
-                )
-            )
-        elif outcome.fate is Fate.HELD:
-            self._holds.append(
-                HoldEntry(
-                    address=outcome.address,
-                    mapping=outcome.mapping,
-                    source_key=outcome.source_key,
-                    code=outcome.code,
-                    reason=outcome.reason,
-                    blocked_by=outcome.blocked_by,
-                )
-            )
+            self._writer.add_outcome_fields("quarantine", fields)
+            if len(self._quarantine) < HEADER_OUTCOMES:
+                self._quarantine.append(QuarantineEntry(**fields))
+        else:
+            fields["blocked_by"] = outcome.blocked_by
+            self._writer.add_outcome_fields("hold", fields)
+            if len(self._holds) < HEADER_OUTCOMES:
+                self._holds.append(HoldEntry(**fields))
 
     def add_quarantine(self, entry: QuarantineEntry, twenty_object: str) -> None:
         """A record the planner itself quarantines (an ambiguous or taken match)."""
         self._counter(entry.mapping, twenty_object)["quarantined"] += 1
-        self._quarantine.append(entry)
+        self._listed(entry)
 
     def add_hold(self, entry: HoldEntry, twenty_object: str) -> None:
         """A record the planner holds because a record it needs will not be written."""
         self._counter(entry.mapping, twenty_object)["held"] += 1
-        self._holds.append(entry)
+        self._listed(entry)
+
+    def _listed(self, entry: QuarantineEntry | HoldEntry) -> None:
+        """Every entry goes to the file's outcomes section; the first few to the header."""
+        self._writer.add_outcome(entry)
+        listed: list[Any] = self._quarantine if isinstance(entry, QuarantineEntry) else self._holds
+        if len(listed) < HEADER_OUTCOMES:
+            listed.append(entry)
 
     def add_finding(self, finding: Finding) -> None:
         """A mapper warning: about records, grouped by mapping and code (a count and a few
@@ -292,8 +298,10 @@ class PlanBuilder:
             schema_changes=self.schema_changes,
             phases=self.phases,
             counts=self.counts(),
-            quarantine=tuple(sorted(self._quarantine, key=lambda e: e.address)),
-            holds=tuple(sorted(self._holds, key=lambda e: e.address)),
+            quarantine=tuple(self._quarantine),
+            holds=tuple(self._holds),
+            quarantine_total=self._writer.quarantined,
+            holds_total=self._writer.held,
             warnings=self.warnings(),
             budget=budget,
             samples=tuple(samples),

@@ -28,6 +28,9 @@ PlanKind = Literal["apply", "delta", "destroy", "sample"]
 
 SENSITIVE_MARKER = "(sensitive)"
 
+#: Quarantine and hold entries kept in a plan header (each); the file holds them all.
+HEADER_OUTCOMES = 1_000
+
 
 class PriorState(FrozenModel):
     """The state a plan was made against; apply refuses when the state has moved on."""
@@ -237,7 +240,15 @@ class PlanHeader(FrozenModel):
     """Graph nodes in apply order; record changes come in this order."""
     counts: tuple[MappingCounts, ...] = ()
     quarantine: tuple[QuarantineEntry, ...] = ()
+    """The quarantine in apply order, complete unless ``quarantine_total`` says more: a large
+    one is cut to :data:`HEADER_OUTCOMES` entries here and is whole in the plan file's outcomes
+    section (:func:`migrator.plan.planfile.iter_plan_outcomes`)."""
     holds: tuple[HoldEntry, ...] = ()
+    """The held records in apply order, cut like ``quarantine`` (``holds_total`` says how many)."""
+    quarantine_total: int = 0
+    """Every quarantined record of the plan (``len(quarantine)`` when nothing was cut)."""
+    holds_total: int = 0
+    """Every held record of the plan (``len(holds)`` when nothing was cut)."""
     warnings: tuple[PlanWarning, ...] = ()
     budget: ApiBudget = ApiBudget()
     samples: tuple[SamplePayload, ...] = ()
@@ -245,6 +256,11 @@ class PlanHeader(FrozenModel):
     """How many record-change lines follow the header (no-ops excluded)."""
     errored: bool = False
     """An errored plan can be shown, never applied."""
+
+    @property
+    def outcomes_cut(self) -> bool:
+        """True when the header lists only part of the quarantine or the holds."""
+        return self.quarantine_total > len(self.quarantine) or self.holds_total > len(self.holds)
 
     @property
     def has_changes(self) -> bool:

@@ -5,31 +5,48 @@ Layout (gzip of UTF-8 JSON Lines, every line canonical JSON):
 1. ``{"migrator_plan": <format_version>, "header": {...}}`` — the :class:`PlanHeader`;
 2. one line per :class:`RecordChange`, in apply order;
 3. ``{"end": {"record_changes": N, "lines_sha256": "..."}}`` — so a truncated or edited file is
-   refused rather than half-applied.
+   refused rather than half-applied;
+4. the **outcomes** section: one ``{"quarantine": {...}}`` or ``{"hold": {...}}`` line per
+   :class:`QuarantineEntry` / :class:`HoldEntry` in apply order (the header keeps only the first
+   :data:`~migrator.plan.model.HEADER_OUTCOMES` of each), then
+   ``{"outcomes_end": {"quarantine": Q, "holds": H, "lines_sha256": "..."}}``. Readers of the
+   record changes stop at the end line and never see it; :func:`iter_plan_outcomes` reads it.
 
-The gzip stream carries no file name and no modification time, so the same plan gives the same
-bytes; :func:`plan_file_sha256` is what an approval names (``apply --expect-digest``). Files are
-created 0600.
+The file is a sequence of gzip members (the header; the changes; the end line; the outcomes; their
+end line), which every gzip reader reads as one stream. No member carries a file name or a
+modification time, so the same plan gives the same bytes; :func:`plan_file_sha256` is what an
+approval names (``apply --expect-digest``). Files are created 0600.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
 import os
+import queue
+import shutil
 import tempfile
+import threading
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import orjson
 
 from migrator import __version__
 from migrator.errors import PlanError
 from migrator.model import canonical_json, sha256_hex
-from migrator.plan.model import PLAN_FORMAT_VERSION, PlanHeader, RecordChange
+from migrator.plan.model import (
+    PLAN_FORMAT_VERSION,
+    HoldEntry,
+    PlanHeader,
+    QuarantineEntry,
+    RecordChange,
+)
 from migrator.private_files import ensure_private_dir
 
 _COMPRESS_LEVEL = 6
@@ -62,67 +79,176 @@ def change_line(change: RecordChange) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
+OutcomeKind = Literal["quarantine", "hold"]
+
+
+def outcome_line(kind: OutcomeKind, fields: dict[str, str]) -> bytes:
+    """The outcomes-section line ``{kind: fields}``: every field of a :class:`QuarantineEntry`
+    or :class:`HoldEntry` (as ``model_dump(mode="json")`` gives them). Text values only, so
+    orjson's sorted output is byte for byte :func:`canonical_json`'s."""
+    return orjson.dumps({kind: fields}, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+
+
 def _major_minor(version: str) -> tuple[str, ...]:
     return tuple(version.split(".")[:2])
+
+
+_GZIP_WBITS = 31  # zlib writes a gzip member: mtime 0, no file name
+_CHUNK = 1 << 18
+
+
+def gzip_member(data: bytes) -> bytes:
+    """``data`` as one complete gzip member (deterministic: no time, no name)."""
+    packer = zlib.compressobj(_COMPRESS_LEVEL, zlib.DEFLATED, _GZIP_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+class _Spool:
+    """Lines compressed into one gzip member of a private temporary file by a worker thread.
+
+    zlib and hashlib release the GIL on large buffers, so compressing and hashing a million
+    lines runs on another core while the plan is computed. The line digest is of the
+    uncompressed lines. Memory is bounded: at most a few buffers wait in the queue.
+    """
+
+    def __init__(self, directory: Path | None, prefix: str) -> None:
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=".gz", dir=directory)  # 0600
+        self.path = Path(name)
+        self._file: IO[bytes] = os.fdopen(fd, "wb")
+        self._buffer: list[bytes] = []
+        self._size = 0
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        self._digest = hashlib.sha256()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name=prefix.strip(".-"), daemon=True)
+        self._thread.start()
+        self.closed = False
+
+    def write(self, line: bytes) -> None:
+        """Queue one line."""
+        self._buffer.append(line)
+        self._size += len(line)
+        if self._size >= _CHUNK:
+            self._put()
+
+    def _put(self) -> None:
+        if self._buffer:
+            self._queue.put(b"".join(self._buffer))
+            self._buffer.clear()
+            self._size = 0
+
+    def _work(self) -> None:
+        packer = zlib.compressobj(_COMPRESS_LEVEL, zlib.DEFLATED, _GZIP_WBITS)
+        try:
+            while (chunk := self._queue.get()) is not None:
+                self._digest.update(chunk)
+                self._file.write(packer.compress(chunk))
+            self._file.write(packer.flush())
+        except BaseException as exc:  # reported by close()
+            self._error = exc
+            while self._queue.get() is not None:  # drain so the producer never blocks
+                pass
+
+    def close(self) -> str:
+        """Finish the member; return the hex sha256 of every line written."""
+        if not self.closed:
+            self.closed = True
+            self._put()
+            self._queue.put(None)
+            self._thread.join()
+            self._file.close()
+        if self._error is not None:
+            raise self._error
+        return self._digest.hexdigest()
+
+    def discard(self) -> None:
+        """Stop and remove the spool."""
+        with contextlib.suppress(OSError):
+            self.close()
+        self.path.unlink(missing_ok=True)
 
 
 class PlanWriter:
     """Builder for a plan file: add record changes as they are computed, then finish.
 
-    Changes are spooled to a private temporary file (constant memory); :meth:`finish` writes the
-    header (with the final count) followed by the spooled lines into the destination atomically.
+    Changes and outcomes are compressed into private temporary files as they come (constant
+    memory, on another core); :meth:`finish` writes the header (with the final counts), then the
+    spooled members, into the destination atomically. The file is a sequence of gzip members,
+    which gzip readers read as one stream.
     """
 
     def __init__(self, spool_dir: Path | None = None) -> None:
         directory = ensure_private_dir(spool_dir) if spool_dir else None
-        fd, name = tempfile.mkstemp(prefix=".plan-spool-", suffix=".jsonl", dir=directory)  # 0600
-        self._spool_path = Path(name)
-        self._spool: IO[bytes] = os.fdopen(fd, "wb")
-        self._lines = hashlib.sha256()
+        self._spool = _Spool(directory, ".plan-spool-")
+        self._outcomes = _Spool(directory, ".plan-outcomes-")
         self.count = 0
+        self.quarantined = 0
+        self.held = 0
 
     def add(self, change: RecordChange) -> None:
         """Append one record change (apply order is the order of calls)."""
-        line = change_line(change)
-        self._spool.write(line)
-        self._lines.update(line)
+        self._spool.write(change_line(change))
         self.count += 1
+
+    def add_outcome(self, entry: QuarantineEntry | HoldEntry) -> None:
+        """Append one quarantine or hold entry to the outcomes section (apply order)."""
+        kind: OutcomeKind = "quarantine" if isinstance(entry, QuarantineEntry) else "hold"
+        self.add_outcome_fields(kind, entry.model_dump(mode="json"))
+
+    def add_outcome_fields(self, kind: OutcomeKind, fields: dict[str, str]) -> None:
+        """:meth:`add_outcome` from the entry's fields (no model built: the hot path)."""
+        self._outcomes.write(outcome_line(kind, fields))
+        if kind == "quarantine":
+            self.quarantined += 1
+        else:
+            self.held += 1
 
     def finish(self, header: PlanHeader, path: Path) -> PlanHeader:
         """Write the plan file to ``path``; return the header as written (with the count)."""
         header = header.model_copy(update={"record_change_count": self.count})
-        self._spool.close()
-        head = canonical_json(
-            {"migrator_plan": header.format_version, "header": header.model_dump(mode="json")}
-        )
-        end = canonical_json(
-            {"end": {"record_changes": self.count, "lines_sha256": self._lines.hexdigest()}}
-        )
+        try:
+            lines_sha = self._spool.close()
+            outcomes_sha = self._outcomes.close()
+            head = canonical_json(
+                {"migrator_plan": header.format_version, "header": header.model_dump(mode="json")}
+            )
+            end = canonical_json({"end": {"record_changes": self.count, "lines_sha256": lines_sha}})
+            outcomes_end = canonical_json(
+                {
+                    "outcomes_end": {
+                        "quarantine": self.quarantined,
+                        "holds": self.held,
+                        "lines_sha256": outcomes_sha,
+                    }
+                }
+            )
+            self._write(path, head, end, outcomes_end)
+        finally:
+            self._spool.discard()
+            self._outcomes.discard()
+        return header
+
+    def _write(self, path: Path, head: str, end: str, outcomes_end: str) -> None:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
         ensure_private_dir(path.parent)
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with (
-                os.fdopen(fd, "wb") as raw,
-                gzip.GzipFile(
-                    filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=_COMPRESS_LEVEL
-                ) as gz,
-            ):
-                gz.write((head + "\n").encode("utf-8"))
-                with self._spool_path.open("rb") as spool:
-                    while chunk := spool.read(1 << 20):
-                        gz.write(chunk)
-                gz.write((end + "\n").encode("utf-8"))
+            with os.fdopen(fd, "wb") as raw:
+                raw.write(gzip_member((head + "\n").encode("utf-8")))
+                with self._spool.path.open("rb") as spool:
+                    shutil.copyfileobj(spool, raw, 1 << 20)
+                raw.write(gzip_member((end + "\n").encode("utf-8")))
+                with self._outcomes.path.open("rb") as outcomes:
+                    shutil.copyfileobj(outcomes, raw, 1 << 20)
+                raw.write(gzip_member((outcomes_end + "\n").encode("utf-8")))
             tmp.replace(path)
         finally:
-            self._spool_path.unlink(missing_ok=True)
             tmp.unlink(missing_ok=True)
-        return header
 
     def discard(self) -> None:
-        """Drop the spool without writing a plan."""
-        self._spool.close()
-        self._spool_path.unlink(missing_ok=True)
+        """Drop the spools without writing a plan."""
+        self._spool.discard()
+        self._outcomes.discard()
 
     def __enter__(self) -> PlanWriter:
         return self
@@ -203,6 +329,48 @@ def iter_record_changes(path: Path) -> Iterator[RecordChange]:
             return
         digest.update(line.encode("utf-8"))
         yield RecordChange.model_validate_json(line)
+    raise PlanError(
+        f"plan file {path} is truncated or was edited after it was made",
+        hint="make the plan again with `migrator plan SPEC -o FILE`",
+    )
+
+
+def iter_plan_outcomes(path: Path) -> Iterator[QuarantineEntry | HoldEntry]:
+    """Every quarantine and hold entry of the plan, in apply order (the whole lists, where the
+    header may keep only the first ones); :class:`PlanError` if the section is cut or edited.
+
+    A plan without an outcomes section yields its header's lists instead.
+    """
+    lines = _open_lines(path)
+    first = next(lines, None)
+    if first is None:
+        raise PlanError(f"plan file {path} is empty")
+    header = _parse_header(path, first)
+    for line in lines:
+        if line.startswith('{"end":'):
+            break
+    digest = hashlib.sha256()
+    counts = {"quarantine": 0, "holds": 0}
+    for line in lines:
+        if line.startswith('{"outcomes_end":'):
+            end = json.loads(line)["outcomes_end"]
+            totals = {"quarantine": header.quarantine_total, "holds": header.holds_total}
+            if end != {**counts, "lines_sha256": digest.hexdigest()} or counts != totals:
+                break
+            return
+        digest.update(line.encode("utf-8"))
+        doc = json.loads(line)
+        if "quarantine" in doc:
+            counts["quarantine"] += 1
+            yield QuarantineEntry.model_validate(doc["quarantine"])
+        else:
+            counts["holds"] += 1
+            yield HoldEntry.model_validate(doc["hold"])
+    else:
+        if not any(counts.values()) and not header.outcomes_cut:
+            yield from header.quarantine
+            yield from header.holds
+            return
     raise PlanError(
         f"plan file {path} is truncated or was edited after it was made",
         hint="make the plan again with `migrator plan SPEC -o FILE`",

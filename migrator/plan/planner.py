@@ -32,7 +32,6 @@ from migrator.errors import PlanError
 from migrator.graph import GraphNode, MigrationGraph, NodeKind
 from migrator.mapping.model import (
     DesiredRecord,
-    Fate,
     Finding,
     Link,
     MappingResult,
@@ -354,8 +353,8 @@ class Planner:
         return True
 
     def _outcome(self, outcome: RowOutcome, twenty_object: str) -> None:
-        if outcome.fate in (Fate.QUARANTINED, Fate.HELD):
-            self.blocked.add(outcome.address)
+        # The mapper cascades its own quarantines and holds (and resolve_link drops links to
+        # them); ``blocked`` holds only what the planner itself decides not to write.
         self.builder.add_outcome(outcome, twenty_object)
 
     def _report_left(self, view: MappingState) -> None:
