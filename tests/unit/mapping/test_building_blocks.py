@@ -11,10 +11,12 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 import pytest
 
 from migrator.catalogue import FieldType
 from migrator.identity import twenty_id
+from migrator.mapping import phones as fast_phones
 from migrator.mapping.coerce import Invalid, coercer, sub_coercer
 from migrator.mapping.context import Quarantine, RowContext
 from migrator.mapping.digests import payload_digest
@@ -36,6 +38,7 @@ from migrator.spec.transforms import (
 )
 from migrator.spec.values import Present
 from migrator.validate.findings import error, fix, warn
+from migrator.validate.phones import check_opla_phone, check_phone
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -232,3 +235,28 @@ def test_fast_digest_equals_the_canonical_digest() -> None:
     assert payload_digest({"a": "b", "n": 3}, float_keys=()) == digest({"a": "b", "n": 3})
     tiny = {"a": 1e-7, "b": 2}
     assert payload_digest(tiny, float_keys=("a",)) == digest(tiny)
+
+
+def test_fast_phone_checks_give_the_validators_outcomes() -> None:
+    rnd = random.Random(3)
+    codes = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+    texts = ["+441632960937", "+84984849251", "+3531234567", "+390612345678", "+5491123456789"]
+    for _ in range(1000):
+        code = rnd.choice(codes)
+        region = rnd.choice(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code])
+        example = phonenumbers.example_number(region)
+        digits = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(4, 13)))
+        national = str(example.national_number) if example and rnd.random() < 0.4 else digits
+        texts.append(f"+{code}{national}")
+    for text in texts:
+        for region in ("GB", "VN"):
+            assert fast_phones.check_phone(text, region) == check_phone.__wrapped__(text, region)
+    objects = [
+        {"phone": "0984849251", "call_code": "+84", "country_code": "VN"},
+        {"phone": "984849251", "call_code": "84", "country_code": "GB"},
+        {"phone": "12", "call_code": "+84"},
+        {"phone": "0912 345 678"},
+        {"phone": "abc", "call_code": "+84", "country_code": "VN"},
+    ]
+    for item in objects:
+        assert fast_phones.check_opla_phone(item, "VN") == check_opla_phone(item, "VN")
