@@ -136,7 +136,8 @@ class MapperSource:
                 for link in item.links:
                     phase = f"link.{item.mapping}.{link.field}"
                     needs = (desired.address, link.target_address)
-                    item_link = replace(desired, link=link, depends_on=needs)
+                    # a link's body is {id, <field>Id}: the record's payload is not kept
+                    item_link = replace(desired, payload={}, files=(), link=link, depends_on=needs)
                     self._links.setdefault(phase, []).append(item_link)
                 yield desired
             else:
