@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.project import AppliedExample, apply_example
+from tests.e2e.project import AppliedExample, Run, apply_example, run_cli
 from tests.e2e.sources import opportunity_account, rewrite_jsonl
 
 JOINT_GROUP = "34be81ec-2ce1-4325-861d-8db6c2e33943"
@@ -60,3 +60,9 @@ def opla_joint_fallback(tmp_path_factory: pytest.TempPathFactory) -> AppliedExam
         env={"OPLA_JOINT_TEXT_FALLBACK": "true"},
         prepare=plant_joint_partner,
     )
+
+
+@pytest.fixture(scope="session")
+def opla_audit(opla: AppliedExample) -> Run:
+    """``migrator audit`` (the pre-flight data-quality report) of the applied example."""
+    return run_cli(opla.root, "audit", "migration.yaml")

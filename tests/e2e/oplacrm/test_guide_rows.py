@@ -13,7 +13,7 @@ from collections import Counter
 from migrator.state import open_sqlite_state
 from migrator.state.model import OwnerQueueEntry
 from tests.e2e.oplacrm.helpers import member_by_owner, planned, written_rows
-from tests.e2e.project import AppliedExample
+from tests.e2e.project import AppliedExample, Run
 from tests.e2e.sources import (
     custom_value,
     opportunity_account,
@@ -214,7 +214,7 @@ def test_row_06_healthscore_as_custom_number(opla: AppliedExample) -> None:
     assert any(r.get("healthscore") is not None for r in rows)
 
 
-def test_row_08_locked_flag_and_plan_warning(opla: AppliedExample) -> None:
+def test_row_08_locked_flag_and_plan_warning(opla: AppliedExample, opla_audit: Run) -> None:
     listed: set[str] = set()
     for warning in opla.warnings("locked_record"):
         assert warning.count == len(warning.addresses)  # the plan lists every one
@@ -236,9 +236,14 @@ def test_row_08_locked_flag_and_plan_warning(opla: AppliedExample) -> None:
     assert expected
     assert expected <= listed
     assert "Twenty cannot lock single records" in opla.plan_run.stdout
+    # ... and in the pre-flight report, for every object that has the flag.
+    for column in ("accounts.locked", "contacts.locked", "opportunities.locked"):
+        assert f"[locked records] {column}:" in opla_audit.stdout
 
 
-def test_row_09_custom_fields_typed_renamed_and_transliterated(opla: AppliedExample) -> None:
+def test_row_09_custom_fields_typed_renamed_and_transliterated(
+    opla: AppliedExample, opla_audit: Run
+) -> None:
     types = {
         ("company", "oplaDistrict"): "SELECT",
         ("company", "oplaAdo"): "NUMBER",
@@ -269,6 +274,7 @@ def test_row_09_custom_fields_typed_renamed_and_transliterated(opla: AppliedExam
     # Names colliding with Twenty's own (`address`, `name`) are prefixed and warned about.
     renamed = {a for w in opla.warnings("renamed_field") for a in w.addresses}
     assert renamed == {"field.company.oplaAddress", "field.person.oplaName"}
+    assert "collides with company.address" in opla_audit.stdout
 
 
 def test_row_10_tags_as_array_and_multi_select(opla: AppliedExample) -> None:
