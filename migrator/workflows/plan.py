@@ -28,7 +28,13 @@ from migrator.model import canonical_json, digest
 from migrator.plan.budget import compute_budget
 from migrator.plan.build import PlanBuilder, PlanContext
 from migrator.plan.fetch import CHUNK, TwentyReader
-from migrator.plan.model import DestinationIdentity, PlanHeader, PriorState, SourceFingerprint
+from migrator.plan.model import (
+    DestinationIdentity,
+    PlanHeader,
+    PlanKind,
+    PriorState,
+    SourceFingerprint,
+)
 from migrator.plan.planfile import plan_file_sha256
 from migrator.plan.planner import Planner, PlannerSettings, RecordSource
 from migrator.plan.schema_diff import diff_schema, raise_errors
@@ -39,6 +45,9 @@ from migrator.state.location import open_existing_state, state_location_for_spec
 from migrator.state.sqlstore import SqlStateStore
 from migrator.twenty.models import WorkspaceMember
 from migrator.workflows.spec_inputs import open_spec_bundle, open_spec_destination
+
+PlannerClass = Callable[..., Planner]
+"""Builds the planner: ``planner_class(settings, *, mapper, state, reader, builder)``."""
 
 MapperFactory = Callable[..., RecordSource]
 """Builds the mapper: ``factory(spec, bundle, *, spec_dir, members, namespace)``."""
@@ -111,11 +120,15 @@ def plan(
     mapper_factory: MapperFactory | None = None,
     on_refresh_budget: Callable[[int], None] | None = None,
     display_path: str | None = None,
+    kind: PlanKind = "apply",
+    planner_class: PlannerClass | None = None,
 ) -> PlanResult:
     """Compute the plan of the spec at ``spec_path`` (see the module docstring).
 
     ``environ`` supplies the spec's variables and the API key (``destination.api_key_env``).
     ``on_refresh_budget`` is told the read requests ``--refresh`` will make before any is made.
+    ``kind`` and ``planner_class`` let ``delta`` (:mod:`migrator.workflows.delta`) plan with its
+    own planner (a :class:`Planner` subclass) under its own plan kind.
     """
     loaded = load_spec(spec_path, environ=environ, display_path=display_path)
     spec, spec_dir = loaded.spec, spec_path.resolve().parent
@@ -146,6 +159,7 @@ def plan(
                 ),
                 prior_state=prior,
                 targets=tuple(sorted(set(targets))),
+                kind=kind,
             )
             return _compute(
                 spec,
@@ -159,6 +173,7 @@ def plan(
                 refresh=refresh,
                 factory=mapper_factory or default_mapper_factory(),
                 spec_dir=spec_dir,
+                planner_class=planner_class or Planner,
             )
     finally:
         if state is not None:
@@ -178,6 +193,7 @@ def _compute(
     refresh: bool,
     factory: MapperFactory,
     spec_dir: Path,
+    planner_class: PlannerClass = Planner,
 ) -> PlanResult:
     reader = TwentyReader(destination.client)
     metadata = {meta.name_singular: meta for meta in reader.metadata()}
@@ -209,7 +225,9 @@ def _compute(
         counted_phases=counted,
     )
     try:
-        planner = Planner(settings, mapper=mapper, state=state, reader=reader, builder=builder)
+        planner = planner_class(
+            settings, mapper=mapper, state=state, reader=reader, builder=builder
+        )
         if state is not None:
             with state.snapshot():
                 planner.run()

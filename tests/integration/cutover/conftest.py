@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,8 @@ class Project:
     """A copy of an example with its sandbox."""
 
     root: Path
+    environ: dict[str, str] = field(default_factory=dict)
+    """What the workflows see of the environment (a served sandbox's URL and key)."""
 
     @property
     def spec_path(self) -> Path:
@@ -89,8 +91,8 @@ class Project:
     def apply(self) -> None:
         """Plan and apply the spec as it is."""
         out = self.root / f"{uuid.uuid4().hex}.plan"
-        plan(self.spec_path, environ={}, out=out)
-        apply_plan_file(out, environ={})
+        plan(self.spec_path, environ=self.environ, out=out)
+        apply_plan_file(out, environ=self.environ)
 
 
 def copy_example(name: str, tmp_path: Path) -> Project:

@@ -1,0 +1,3 @@
+"""Delta: the plan of what changed in the source since the last apply (:mod:`.planner`)."""
+
+from __future__ import annotations

@@ -1,0 +1,137 @@
+"""The delta planner: the ordinary planner, plus what a cutover needs (style.md 3.3: delta is an
+ordinary plan built from state, not a special code path).
+
+The ordinary planner already finds, through the state's payload digests, the source records that
+are new (``create``) or changed (``update``) and leaves the others as no-ops, which send nothing.
+:class:`DeltaPlanner` adds:
+
+* **records removed from the source** — the state's records of a mapping that the source no
+  longer yields — get the spec's ``on_source_delete``: ``delete`` plans a ``delete`` change (the
+  executor destroys a record migrator created, and only puts back the pre-image of one it merged
+  into or restored: a record that existed before the migration is never deleted); ``keep`` and
+  ``flag`` leave the record and list it as a warning (``flag``: setting the provenance
+  ``source_deleted_field`` needs an executor change kind that does not exist yet, issue #11);
+* **drift** — with ``--refresh``, a record edited in Twenty since migrator wrote it (or deleted
+  there) is a conflict: listed as a warning and left alone, unless ``overwrite_drift`` writes the
+  source back;
+* the budget of deletes: ``DELETE … id[in]`` 200 ids a request, a pre-image put back by batch
+  upsert, a restored record soft-deleted again by one PATCH.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from migrator.graph import GraphNode
+from migrator.identity import twenty_id as identity_of
+from migrator.mapping.model import DesiredRecord
+from migrator.model import Action
+from migrator.plan.diff import Reason, RecordDecision
+from migrator.plan.model import RecordChange
+from migrator.plan.payloads import payload_digest
+from migrator.plan.planner import Planner
+from migrator.plan.stateview import MappingState
+from migrator.state.model import RecordStatus
+
+DRIFT_REASONS = frozenset({Reason.DRIFT, Reason.MISSING, Reason.DELETED})
+"""Decisions ``--refresh`` makes because Twenty no longer holds what migrator wrote."""
+CHUNK = 200
+
+
+class DeltaPlanner(Planner):
+    """:class:`~migrator.plan.planner.Planner` with removed records and drift conflicts."""
+
+    def __init__(self, *args: Any, overwrite_drift: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.overwrite_drift = overwrite_drift
+        self._node: GraphNode | None = None
+        self._destroys: dict[str, int] = {}
+        self._put_backs: dict[str, int] = {}
+        self._re_deletes: dict[str, int] = {}
+
+    def run(self) -> None:
+        """Plan as the ordinary planner does, then count deletes in the budget."""
+        super().run()
+        for phase, tally in self.builder.tallies.items():
+            destroyed = self._destroys.get(phase, 0)
+            tally.upserts -= destroyed  # the builder counts every non-create as an upsert
+            if destroyed:
+                tally.extra["batch_destroy"] = math.ceil(destroyed / CHUNK)
+            if self._re_deletes.get(phase):
+                tally.extra["patch_one"] = self._re_deletes[phase]
+
+    def _records(self, node: GraphNode) -> None:
+        self._node = node
+        super()._records(node)
+
+    def _policy(self, mapping: str) -> str:
+        """The mapping's ``on_source_delete`` (note/task targets follow their note or task)."""
+        body = self.spec.all_mappings().get(mapping.removesuffix("-targets"))
+        return str(getattr(body, "on_source_delete", None) or self.spec.on_source_delete)
+
+    def _report_left(self, view: MappingState) -> None:
+        left = view.left()
+        if not left or self._node is None:
+            return
+        policy = self._policy(view.mapping)
+        if policy != "delete":
+            what = "kept" if policy == "keep" else "left to flag by hand"
+            self.builder.warn(
+                f"source_deleted_{policy}",
+                view.mapping,
+                f"{view.mapping}: records removed from the source are {what} "
+                f"(on_source_delete: {policy})",
+                left,
+            )
+            return
+        for address in left:
+            row = view.take(address)
+            if row is not None:
+                self._delete(row.address, row.source_key, row.twenty_id, row.status, view.mapping)
+
+    def _delete(
+        self, address: str, source_key: str, twenty_id: str, status: RecordStatus, mapping: str
+    ) -> None:
+        assert self._node is not None
+        phase = self._node.address
+        own = identity_of(self.settings.namespace, source_key)
+        body = self.spec.all_mappings().get(mapping)
+        twenty_object = body.to if body is not None else self._node.twenty_object
+        if status in (RecordStatus.WRITTEN, RecordStatus.ADOPTED):
+            reason = "removed from the source: destroyed"
+            self._destroys[phase] = self._destroys.get(phase, 0) + 1
+        else:
+            reason = "removed from the source: merged into, so only its pre-image is put back"
+            if status is RecordStatus.RESTORED:
+                self._re_deletes[phase] = self._re_deletes.get(phase, 0) + 1
+        change = RecordChange(
+            address=address,
+            mapping=mapping,
+            source_key=source_key,
+            twenty_object=twenty_object,
+            twenty_id=own,
+            action=Action.DELETE,
+            reason=reason,
+            payload_digest=payload_digest({"delete": twenty_id}),
+            phase=phase,
+            existing_id=twenty_id if own != twenty_id else None,
+        )
+        self.builder.add_change(change)
+
+    def _emit(self, desired: DesiredRecord, decision: RecordDecision) -> None:
+        change = decision.change
+        if self.overwrite_drift or change is None or change.reason not in DRIFT_REASONS:
+            super()._emit(desired, decision)
+            return
+        self.builder.warn(
+            "drift_conflict",
+            desired.mapping,
+            f"{desired.mapping}: records changed in Twenty since migrator wrote them are left "
+            "alone (--overwrite-drift writes the source back)",
+            [desired.address],
+        )
+        kept = change.model_copy(update={"action": Action.NOOP, "field_diffs": ()})
+        super()._emit(
+            desired, RecordDecision(kept, None, decision.existing_id, True, decision.body)
+        )
