@@ -331,7 +331,13 @@ def run_delete(ctx: HandlerContext, job: Job) -> JobResult:
         bodies = [_put_back(image.values, image.updated_at) for _, image in restore_back]
         result = ctx.client.records.upsert_batch(job.plural, bodies)
         out.requests += result.requests
+        failed = {str(f.id): f for f in result.failed if f.id is not None}
         for pair, image in restore_back:
+            refusal = failed.get(job.existing[pair.change.address].twenty_id)
+            if refusal is not None:
+                reason = f"Twenty refused the record's pre-image: {refusal.message}"
+                out.refused.append((pair, _code(refusal.kind.value), reason[:480]))
+                continue
             if image.deleted_at is not None:
                 twenty_id = job.existing[pair.change.address].twenty_id
                 values = {"deletedAt": image.deleted_at, "updatedAt": image.updated_at}
