@@ -23,6 +23,7 @@ import click
 from migrator.cli.app import cli
 from migrator.cli.apply import apply_command
 from migrator.cli.audit import audit_command
+from migrator.cli.delta import delta_command
 from migrator.cli.destroy import destroy_command
 from migrator.cli.errors import run_with_error_handling
 from migrator.cli.examples import examples_group
@@ -47,6 +48,7 @@ cli.add_command(audit_command)
 cli.add_command(inventory_command)
 cli.add_command(report_command)
 cli.add_command(init_command)
+cli.add_command(delta_command)
 cli.add_command(destroy_command)
 cli.add_command(verify_command)
 

@@ -13,7 +13,8 @@ are new (``create``) or changed (``update``) and leaves the others as no-ops, wh
   ``source_deleted_field`` needs an executor change kind that does not exist yet, issue #11);
 * **drift** — with ``--refresh``, a record edited in Twenty since migrator wrote it (or deleted
   there) is a conflict: listed as a warning and left alone, unless ``overwrite_drift`` writes the
-  source back;
+  source back. A record whose only difference is ``updatedAt`` is not drift: migrator's own
+  second-pass link write (a partial upsert) moved it;
 * the budget of deletes: ``DELETE … id[in]`` 200 ids a request, a pre-image put back by batch
   upsert, a restored record soft-deleted again by one PATCH.
 """
@@ -121,6 +122,13 @@ class DeltaPlanner(Planner):
 
     def _emit(self, desired: DesiredRecord, decision: RecordDecision) -> None:
         change = decision.change
+        if change is not None and change.reason == Reason.DRIFT and _only_stamps(change):
+            # migrator's own second-pass link write (a partial upsert) moved ``updatedAt``
+            same = change.model_copy(
+                update={"action": Action.NOOP, "reason": Reason.UNCHANGED, "field_diffs": ()}
+            )
+            decision = RecordDecision(same, None, decision.existing_id, True, decision.body)
+            change = same
         if self.overwrite_drift or change is None or change.reason not in DRIFT_REASONS:
             super()._emit(desired, decision)
             return
@@ -135,3 +143,8 @@ class DeltaPlanner(Planner):
         super()._emit(
             desired, RecordDecision(kept, None, decision.existing_id, True, decision.body)
         )
+
+
+def _only_stamps(change: RecordChange) -> bool:
+    """True when the only field that differs is ``updatedAt``: no one edited the record."""
+    return bool(change.field_diffs) and all(d.path == "updatedAt" for d in change.field_diffs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from migrator.workflows.apply import ApplyRequest, apply_plan_file, plan_for_apply, run_apply
 from migrator.workflows.audit import audit
+from migrator.workflows.delta import apply_delta, plan_delta
 from migrator.workflows.destroy import destroy, plan_destroy
 from migrator.workflows.examples import generate_example
 from migrator.workflows.graph import graph
@@ -32,6 +33,7 @@ __all__ = [
     "ApplyRequest",
     "PlanResult",
     "ValidationResult",
+    "apply_delta",
     "apply_plan_file",
     "audit",
     "destroy",
@@ -42,6 +44,7 @@ __all__ = [
     "list_state",
     "migrate_state",
     "plan",
+    "plan_delta",
     "plan_destroy",
     "plan_for_apply",
     "remove_from_state",

@@ -145,3 +145,25 @@ def test_an_unchanged_source_gives_an_empty_delta(oplacrm: Project, served: http
     result = plan_delta(oplacrm.spec_path, environ=oplacrm.environ)
     assert not result.header.has_changes and result.header.record_change_count == 0
     assert _writes(served) == []
+
+
+def test_drift_is_a_conflict_left_alone_unless_overwritten(oplacrm: Project) -> None:
+    oplacrm.apply()
+    with open_sqlite_state(oplacrm.root / ".migrator" / "oplacrm-to-twenty.state.db") as store:
+        entry = next(e for e in store.records("companies") if e.pre_image is None)
+    oplacrm.update("companies", entry.twenty_id, {"name": "Edited in Twenty"})
+
+    kept = plan_delta(oplacrm.spec_path, environ={}, refresh=True)
+    assert not kept.header.has_changes
+    [conflict] = [w for w in kept.header.warnings if w.code == "drift_conflict"]
+    assert conflict.addresses == (entry.address,) and conflict.count == 1
+
+    overwritten = plan_delta(oplacrm.spec_path, environ={}, refresh=True, overwrite_drift=True)
+    assert overwritten.path is not None
+    changes = list(iter_record_changes(overwritten.path))
+    assert {c.address for c in changes} == {entry.address}  # the record (and its links, if any)
+    [change] = [c for c in changes if c.phase == "mapping.companies"]
+    assert change.action is Action.UPDATE
+    assert {d.path for d in change.field_diffs} == {"name", "updatedAt"}
+    apply_delta(overwritten.path, environ={})
+    assert verify(oplacrm.spec_path, environ={}).ok
