@@ -35,8 +35,10 @@ from migrator.plan.model import FieldDiff, QuarantineEntry, RecordChange
 from migrator.plan.payloads import applied_digest, shape
 from migrator.state.model import RecordDigest
 
-#: Payload keys never compared field by field (the id is the key; ``createdBy`` is Twenty's).
-UNCOMPARED_KEYS: frozenset[str] = frozenset({"id", "createdBy"})
+#: Payload keys never compared field by field: the id is the key, ``createdBy`` is kept by
+#: Twenty on updates, and ``updatedAt`` moves on every write (a second-pass link included), so
+#: a difference in it alone is not a user's edit.
+UNCOMPARED_KEYS: frozenset[str] = frozenset({"id", "createdBy", "updatedAt"})
 
 
 class Reason:

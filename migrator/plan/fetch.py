@@ -17,7 +17,7 @@ looked up (**lookup**). A filter naming ``deletedAt`` makes Twenty include soft-
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -137,41 +137,3 @@ def fill_by_scan(
     """Index every row of the object (live and soft-deleted)."""
     for row in reader.scan(plural):
         index.add(row, source_id_field=source_id_field)
-
-
-class LookupBatcher:
-    """Looks collected ``(path, value)`` terms up 200 distinct values at a time (a builder)."""
-
-    def __init__(
-        self, reader: TwentyReader, index: ExistingIndex, plural: str, *, source_id_field: str
-    ) -> None:
-        self.reader = reader
-        self.index = index
-        self.plural = plural
-        self.source_id_field = source_id_field
-        self._pending: dict[str, dict[str, None]] = {}
-
-    def add(self, terms: Iterable[tuple[str, str]]) -> None:
-        """Queue terms; a path whose queue reaches 200 values is looked up at once."""
-        for path, value in terms:
-            queue = self._pending.setdefault(path, {})
-            queue[value] = None
-            if len(queue) >= CHUNK:
-                self._flush(path)
-
-    def finish(self) -> None:
-        """Look up everything still queued."""
-        for path in sorted(self._pending):
-            self._flush(path)
-
-    def _flush(self, path: str) -> None:
-        values = list(self._pending.pop(path, {}))
-        if values:
-            for row in self.reader.find(self.plural, path, values):
-                self.index.add(row, source_id_field=self.source_id_field)
-
-
-def plural_of(metadata: Mapping[str, ObjectMetadata], twenty_object: str) -> str | None:
-    """The REST plural of an object Twenty has, else None (it is created by this plan)."""
-    meta = metadata.get(twenty_object)
-    return meta.name_plural if meta is not None else None
