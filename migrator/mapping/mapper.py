@@ -35,7 +35,7 @@ from migrator.mapping.compiler import CompiledBody, CompileEnv, compile_body
 from migrator.mapping.model import DesiredRecord, Fate, Link, MappingResult
 from migrator.mapping.owners import OwnerResolver
 from migrator.mapping.phases import Phase, PhaseKind, phase_order, spec_phases
-from migrator.mapping.refs import IdMaker, MappingIndex
+from migrator.mapping.refs import MappingIndex, id_maker
 from migrator.mapping.runner import BodyRun, Item, row_identity, spool_targets
 from migrator.mapping.tables import Tables
 from migrator.mapping.targets import Spool
@@ -107,7 +107,7 @@ class Mapper:
     ) -> None:
         self.spec = spec
         self.bundle = bundle
-        self.ids = IdMaker(namespace)
+        self.ids = id_maker(namespace)
         self.tables = Tables(bundle)
         self.zone = ZoneInfo(spec.source.timezone)
         self._exported_on = _exported_on(bundle, self.zone)

@@ -8,8 +8,8 @@ winner. Whole rows are never kept.
 
 :func:`choose` applies a reference's ``key``/``pick``/``not_self`` to an index; the caller decides
 what an orphan, an ambiguity or an unwritten target does (:mod:`migrator.mapping.fields`).
-:class:`IdMaker` computes deterministic Twenty ids exactly as :func:`migrator.identity.twenty_id`
-does, without re-validating the key text on the hot path.
+:func:`id_maker` computes deterministic Twenty ids exactly as
+:func:`migrator.identity.twenty_id` does, without re-validating the key text on the hot path.
 """
 
 from __future__ import annotations
@@ -44,25 +44,25 @@ def order_key(value: Any) -> OrderKey:
     return (3, key_text(value))
 
 
-class IdMaker:
-    """``str(uuid5(namespace, key))``, computed directly (the same bytes, a third of the time)
-    and cached for the keys met again and again (the accounts every activity points at)."""
+IdMaker = Callable[[str], str]
+"""Computes the deterministic Twenty id of a source key."""
 
-    def __init__(self, namespace: uuid.UUID) -> None:
-        prefix = namespace.bytes
 
-        @functools.lru_cache(maxsize=1 << 16)
-        def make(key: str) -> str:
-            digest = bytearray(hashlib.sha1(prefix + key.encode("utf-8")).digest()[:16])
-            digest[6] = (digest[6] & 0x0F) | 0x50
-            digest[8] = (digest[8] & 0x3F) | 0x80
-            text = digest.hex()
-            return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+def id_maker(namespace: uuid.UUID) -> IdMaker:
+    """``str(uuid5(namespace, key))`` as a function, computed directly (the same bytes, a third
+    of the time) and cached for the keys met again and again (the accounts every activity points
+    at)."""
+    prefix = namespace.bytes
 
-        self._make = make
+    @functools.lru_cache(maxsize=1 << 16)
+    def make(key: str) -> str:
+        digest = bytearray(hashlib.sha1(prefix + key.encode("utf-8")).digest()[:16])
+        digest[6] = (digest[6] & 0x0F) | 0x50
+        digest[8] = (digest[8] & 0x3F) | 0x80
+        text = digest.hex()
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
-    def __call__(self, key: str) -> str:
-        return self._make(key)
+    return make
 
 
 @dataclass

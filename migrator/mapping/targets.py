@@ -19,6 +19,7 @@ target and is not counted.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import weakref
 from collections.abc import Iterator
@@ -31,6 +32,8 @@ from migrator.mapping.digests import payload_digest
 from migrator.mapping.model import DesiredRecord, Fate, RowOutcome
 from migrator.mapping.refs import Ambiguous, IdMaker, MappingIndex, Orphan, choose
 
+#: A spool entry written as tab-separated text (no tab, line break or leading bracket in it).
+_PLAIN = re.compile(r"^[^\t\n\r\[][^\t\n\r]*\t\d+\t[^\t\n\r]*\t\d+$")
 #: The phase name of a note or task mapping's targets.
 TARGETS_SUFFIX = "-targets"
 #: Target holder objects and the join column naming the note or task.
@@ -70,15 +73,23 @@ class Spool:
 
     def add(self, identity: str, plan: int, value: str, line: int) -> None:
         """Remember one target of the note ``identity``."""
-        self._file.write(orjson.dumps([identity, plan, value, line]) + b"\n")
+        text = f"{identity}\t{plan}\t{value}\t{line}"
+        if _PLAIN.match(text):
+            self._file.write(text.encode("utf-8") + b"\n")
+        else:  # a key with a tab, a newline or a leading bracket: a JSON line instead
+            self._file.write(orjson.dumps([identity, plan, value, line]) + b"\n")
         self.count += 1
 
     def __iter__(self) -> Iterator[tuple[str, int, str, int]]:
         self._file.flush()
         self._file.seek(0)
         for line in self._file:
-            identity, plan, value, number = orjson.loads(line)
-            yield identity, plan, value, number
+            if line.startswith(b"["):
+                identity, plan, value, number = orjson.loads(line)
+                yield identity, plan, value, number
+            else:
+                identity, plan, value, number = line[:-1].decode("utf-8").split("\t")
+                yield identity, int(plan), value, int(number)
 
     def close(self) -> None:
         """Drop the spool (also done when it is garbage-collected)."""

@@ -21,8 +21,9 @@ from migrator.mapping.coerce import Invalid, coercer, sub_coercer
 from migrator.mapping.context import Quarantine, RowContext
 from migrator.mapping.digests import payload_digest
 from migrator.mapping.paths import compile_where, key_text, record_getter
-from migrator.mapping.refs import IdMaker
+from migrator.mapping.refs import id_maker
 from migrator.mapping.render import compile_format, compile_template
+from migrator.mapping.targets import Spool
 from migrator.mapping.transforms import StepEnv, compile_transforms, normalise_url
 from migrator.model import digest
 from migrator.sources.records import SourceRecord
@@ -203,7 +204,7 @@ def test_on_invalid_decides_what_an_issue_does() -> None:
 
 def test_ids_are_those_of_the_identity_module() -> None:
     namespace = uuid.uuid5(uuid.NAMESPACE_DNS, "mapping")
-    make = IdMaker(namespace)
+    make = id_maker(namespace)
     for key in ("oplacrm:accounts:f03edca7-e2dc", "aeronaclinic:patients:100#child", "a:b:é ü"):
         assert make(key) == twenty_id(namespace, key)
 
@@ -260,3 +261,13 @@ def test_fast_phone_checks_give_the_validators_outcomes() -> None:
     ]
     for item in objects:
         assert fast_phones.check_opla_phone(item, "VN") == check_opla_phone(item, "VN")
+
+
+def test_the_target_spool_gives_back_what_it_was_given() -> None:
+    rows = [("abc", 0, "x", 1), ("a\tb", 1, "y", 2), ("[z", 2, "w\n", 3), ("é", 0, "", 4)]
+    spool = Spool()
+    for row in rows:
+        spool.add(*row)
+    assert list(spool) == rows
+    assert list(spool) == rows  # read again from the start
+    spool.close()
