@@ -51,6 +51,8 @@ def write_spec(project: Path, bundle: Path) -> Path:
     text = text.replace("bundle: ./data", f"bundle: {bundle}")
     spec = project / "migration.yaml"
     spec.write_text(text, encoding="utf-8")
+    for extra in EXAMPLE.parent.glob("*.json"):  # the sandbox's invited members
+        shutil.copy(extra, project / extra.name)
     return spec
 
 
