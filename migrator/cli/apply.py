@@ -162,9 +162,10 @@ def _summary(result: ApplyResult) -> str:
     quarantined = sum(p.counts.quarantined for p in result.phases)
     held = sum(p.counts.held for p in result.phases)
     return (
-        f"Apply complete{' (resumed)' if result.resumed else ''}: {result.written} records "
-        f"written or merged, {quarantined} quarantined, {held} held; {result.requests} data "
-        f"requests in {result.seconds:.1f}s (run {result.run_id}, state serial {result.serial})."
+        f"Apply complete{' (resumed)' if result.resumed else ''}: the migration now holds "
+        f"{result.written} records written or merged, {quarantined} quarantined, {held} held; "
+        f"this run sent {result.requests} data requests in {result.seconds:.1f}s "
+        f"(run {result.run_id}, state serial {result.serial})."
         f"\nAudit log: {result.audit_log}"
     )
 
@@ -203,7 +204,14 @@ def apply_command(
     """Apply a saved plan (PLANFILE), or plan SPEC, show it and apply it after confirmation."""
     environ = dict(os.environ)
     plan_path = target
-    if not _is_plan_file(target):
+    is_plan = _is_plan_file(target)
+    if expect_digest and not is_plan:
+        raise UsageError(
+            f"--expect-digest names a plan file's sha256, and {target} is not a plan file",
+            detail="Nothing was planned or written.",
+            hint="pass the approved plan file itself: migrator apply --expect-digest SHA256 FILE",
+        )
+    if not is_plan:
         planned = apply_workflows.plan_for_apply(target, environ=environ, display_path=str(target))
         click.echo("\n".join(summary_lines(planned.header)))
         if not planned.header.has_changes or planned.path is None:

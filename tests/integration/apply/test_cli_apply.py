@@ -95,6 +95,15 @@ def test_a_saved_plan_applies_once_and_only_if_approved(project: Path, run: Run)
     assert code == 0 and "already applied completely" in output
 
 
+def test_expect_digest_refuses_anything_but_a_plan_file(project: Path, run: Run) -> None:
+    """An approval names one plan file; a spec passed with it is never planned and applied."""
+    spec_digest = plan_file_sha256(Path("migration.yaml"))
+    code, output = run("apply", "migration.yaml", "--auto-approve", "--expect-digest", spec_digest)
+    assert code == 1
+    assert "migration.yaml is not a plan file" in output
+    assert not (project / STATE).exists()
+
+
 def test_state_import_adopts_records_the_state_forgot(project: Path, run: Run) -> None:
     code, output = run("apply", "migration.yaml", "--auto-approve")
     assert code == 0, output
