@@ -256,7 +256,7 @@ def _run_phase(
     report = PhaseReport(
         counts=counts,
         created=tally.created,
-        updated=tally.updated + tally.merged,
+        updated=tally.updated + tally.merged + tally.patched,
         linked=tally.linked,
         deleted=tally.deleted,
         already_done=tally.done_written

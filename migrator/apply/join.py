@@ -79,6 +79,21 @@ def shape_body(change: RecordChange, desired: Desired, id_map: Mapping[str, str]
     return write_payload(desired.payload, id_map=id_map, existing_id=change.existing_id)
 
 
+def state_patch(change: RecordChange) -> dict[str, Any] | None:
+    """The body of an update decided from the state alone, else ``None``.
+
+    A delta flags a record whose source row is gone (``on_source_delete: flag``) with an update
+    whose field differences are the whole write, ``{id, <field>: <value>}``, and whose digest is
+    that body's; there is no source row to recompute it from. It is recognised by that digest,
+    so only the exact bytes the plan names are ever sent.
+    """
+    if change.action is not Action.UPDATE or not change.field_diffs:
+        return None
+    body: dict[str, Any] = {"id": change.existing_id or change.twenty_id}
+    body.update((diff.path, diff.after) for diff in change.field_diffs)
+    return body if payload_digest(body) == change.payload_digest else None
+
+
 def _problem(change: RecordChange, desired: Desired, body: dict[str, Any]) -> str | None:
     if desired.twenty_object != change.twenty_object:
         return f"now writes {desired.twenty_object}, the plan says {change.twenty_object}"
@@ -109,6 +124,10 @@ def join_phase(
             yield Pair(change, None)
             continue
         if change.action is Action.NOOP:
+            continue
+        patch = state_patch(change)
+        if patch is not None:
+            yield Pair(change, None, patch)
             continue
         item = _find(change.address, items, tally, passed)
         if item is None:

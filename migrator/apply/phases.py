@@ -40,6 +40,9 @@ class PhaseTally:
     merged: int = 0
     linked: int = 0
     deleted: int = 0
+    patched: int = 0
+    """Updates decided from the state alone (a record flagged after its source row went): not
+    source rows of the phase, so outside its reconciliation, like deletes."""
     done_written: int = 0
     done_merged: int = 0
     done_quarantined: int = 0
@@ -166,6 +169,10 @@ class PhaseRunner:
             settled = entry is None
             if settled:
                 self.tally.deleted += 1
+        elif pair.desired is None and entry is not None:  # a state patch (join.state_patch)
+            settled = entry.payload_digest == change.payload_digest
+            if settled:
+                self.tally.patched += 1
         elif entry is not None and entry.payload_digest == change.payload_digest:
             merged = entry.status in (RecordStatus.MERGED, RecordStatus.RESTORED)
             if merged:
@@ -296,6 +303,8 @@ class PhaseRunner:
             tally.deleted += 1
             if pair.change.address in job.existing:
                 tally.state_delta -= 1
+        elif pair.desired is None:  # a state patch: no source row of this phase
+            tally.patched += 1
         elif action is Action.CREATE:
             tally.created += 1
             tally.state_delta += 1

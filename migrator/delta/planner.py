@@ -8,9 +8,12 @@ are new (``create``) or changed (``update``) and leaves the others as no-ops, wh
 * **records removed from the source** — the state's records of a mapping that the source no
   longer yields — get the spec's ``on_source_delete``: ``delete`` plans a ``delete`` change (the
   executor destroys a record migrator created, and only puts back the pre-image of one it merged
-  into or restored: a record that existed before the migration is never deleted); ``keep`` and
-  ``flag`` leave the record and list it as a warning (``flag``: setting the provenance
-  ``source_deleted_field`` needs an executor change kind that does not exist yet, issue #11);
+  into or restored: a record that existed before the migration is never deleted); ``flag``
+  plans an update of the provenance ``source_deleted_field`` to true, decided from the state
+  alone (``{id, <field>: true}``, carried in the change's field differences; apply recognises it
+  by its digest, :func:`migrator.apply.join.state_patch`); it counts outside the mapping's
+  balance (the row is no longer a source row), and a record already flagged is left alone;
+  ``keep`` leaves the record and lists it as a warning;
 * **drift** — with ``--refresh``, a record edited in Twenty since migrator wrote it (or deleted
   there) is a conflict: listed as a warning and left alone, unless ``overwrite_drift`` writes the
   source back. A record whose only difference is ``updatedAt`` is not drift: migrator's own
@@ -29,11 +32,11 @@ from migrator.identity import twenty_id as identity_of
 from migrator.mapping.model import DesiredRecord
 from migrator.model import Action
 from migrator.plan.diff import Reason, RecordDecision
-from migrator.plan.model import RecordChange
+from migrator.plan.model import FieldDiff, RecordChange
 from migrator.plan.payloads import payload_digest
 from migrator.plan.planner import Planner
 from migrator.plan.stateview import MappingState
-from migrator.state.model import RecordStatus
+from migrator.state.model import RecordDigest, RecordStatus
 
 DRIFT_REASONS = frozenset({Reason.DRIFT, Reason.MISSING, Reason.DELETED})
 """Decisions ``--refresh`` makes because Twenty no longer holds what migrator wrote."""
@@ -62,34 +65,61 @@ class DeltaPlanner(Planner):
             if self._re_deletes.get(phase):
                 tally.extra["patch_one"] = self._re_deletes[phase]
 
-    def _records(self, node: GraphNode) -> None:
-        self._node = node
-        super()._records(node)
-
     def _policy(self, mapping: str) -> str:
         """The mapping's ``on_source_delete`` (note/task targets follow their note or task)."""
         body = self.spec.all_mappings().get(mapping.removesuffix("-targets"))
         return str(getattr(body, "on_source_delete", None) or self.spec.on_source_delete)
 
-    def _report_left(self, view: MappingState) -> None:
+    def _left(self, node: GraphNode, view: MappingState) -> None:
+        """The planner's hook for records the source no longer yields (module docstring)."""
+        self._node = node
         left = view.left()
-        if not left or self._node is None:
+        if not left:
             return
         policy = self._policy(view.mapping)
-        if policy != "delete":
-            what = "kept" if policy == "keep" else "left to flag by hand"
+        if policy == "keep":
             self.builder.warn(
-                f"source_deleted_{policy}",
+                "source_deleted_keep",
                 view.mapping,
-                f"{view.mapping}: records removed from the source are {what} "
-                f"(on_source_delete: {policy})",
+                f"{view.mapping}: records removed from the source are kept "
+                "(on_source_delete: keep)",
                 left,
             )
             return
         for address in left:
             row = view.take(address)
-            if row is not None:
+            if row is None:
+                continue
+            if policy == "delete":
                 self._delete(row.address, row.source_key, row.twenty_id, row.status, view.mapping)
+            else:
+                self._flag(row, view.mapping)
+
+    def _flag(self, row: RecordDigest, mapping: str) -> None:
+        """Set the provenance ``source_deleted_field`` of a record whose source row is gone: an
+        update decided from the state alone (:func:`migrator.apply.join.state_patch`)."""
+        assert self._node is not None
+        name = self.spec.provenance.source_deleted_field
+        body = {"id": row.twenty_id, name: True}
+        digest = payload_digest(body)
+        if row.payload_digest == digest:
+            return  # flagged by an earlier delta
+        own = identity_of(self.settings.namespace, row.source_key)
+        spec_body = self.spec.all_mappings().get(mapping.removesuffix("-targets"))
+        change = RecordChange(
+            address=row.address,
+            mapping=mapping,
+            source_key=row.source_key,
+            twenty_object=spec_body.to if spec_body is not None else self._node.twenty_object,
+            twenty_id=own,
+            action=Action.UPDATE,
+            reason=f"removed from the source: flagged ({name})",
+            payload_digest=digest,
+            phase=self._node.address,
+            existing_id=row.twenty_id if own != row.twenty_id else None,
+            field_diffs=(FieldDiff(path=name, before=None, after=True),),
+        )
+        self.builder.add_change(change, counts_as="flag")
 
     def _delete(
         self, address: str, source_key: str, twenty_id: str, status: RecordStatus, mapping: str

@@ -199,18 +199,24 @@ class Planner:
                 self.builder.add_finding(item)
         self._flush(node, queue)
         for view in states.values():
-            left = view.left()
-            if left:
-                self.builder.warn(
-                    "not_in_source",
-                    view.mapping,
-                    f"{view.mapping}: records the state has but the source no "
-                    "longer yields are kept (a delta run decides what happens to "
-                    "them)",
-                    left,
-                )
+            self._left(node, view)
         result = self.mapper.result(mapping)
         self.builder.set_source_rows(mapping, result.source_rows, node.twenty_object)
+
+    def _left(self, node: GraphNode, view: MappingState) -> None:
+        """Records the state has but the source no longer yields, once ``node``'s records are
+        planned: kept and reported here; the delta planner (:mod:`migrator.delta.planner`)
+        overrides this hook to delete or flag them as the spec says."""
+        del node
+        left = view.left()
+        if left:
+            self.builder.warn(
+                "not_in_source",
+                view.mapping,
+                f"{view.mapping}: records the state has but the source no longer yields are "
+                "kept (a delta run decides what happens to them)",
+                left,
+            )
 
     def _load(self, mapping: str) -> MappingState:
         view = load_mapping_state(self.state, mapping)

@@ -167,3 +167,30 @@ def test_drift_is_a_conflict_left_alone_unless_overwritten(oplacrm: Project) -> 
     assert "name" in {d.path for d in change.field_diffs}
     apply_delta(overwritten.path, environ={})
     assert verify(oplacrm.spec_path, environ={}).ok
+
+
+def test_a_patient_removed_at_source_is_flagged_once(aeronaclinic: Project) -> None:
+    aeronaclinic.apply()
+    state_path = aeronaclinic.root / ".migrator" / "aeronaclinic-to-twenty.state.db"
+    with open_sqlite_state(state_path) as store:
+        entry = next(e for e in store.records("patients") if e.pre_image is None)
+    source_id = entry.source_key.rsplit(":", 1)[1]
+    data = aeronaclinic.root / "data"
+    rows = _rows(data / "patients.jsonl")
+    _write(data, "patients", [r for r in rows if str(r["patientId"]) != source_id])
+
+    result = plan_delta(aeronaclinic.spec_path, environ={})
+    assert result.path is not None
+    flagged = [c for c in iter_record_changes(result.path) if c.address == entry.address]
+    assert [(c.action, [(d.path, d.after) for d in c.field_diffs]) for c in flagged] == [
+        (Action.UPDATE, [("migrationSourceDeleted", True)])
+    ]
+    counts = next(c for c in result.header.counts if c.mapping == "patients")
+    assert counts.is_balanced and counts.links == 1
+    apply_delta(result.path, environ={})
+    people = aeronaclinic.snapshot()["records"]["people"]
+    assert next(p for p in people if p["id"] == entry.twenty_id)["migrationSourceDeleted"] is True
+
+    again = plan_delta(aeronaclinic.spec_path, environ={})
+    assert again.path is not None
+    assert [c for c in iter_record_changes(again.path) if c.address == entry.address] == []

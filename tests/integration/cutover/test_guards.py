@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from migrator.destroy.conflicts import CLOCK_SLACK_S
 from migrator.errors import PlanError
 from migrator.state import open_sqlite_state
 from migrator.workflows.destroy import destroy, plan_destroy
@@ -91,6 +93,7 @@ def test_destroy_refuses_while_a_user_record_points_at_a_migrated_company(
 def test_destroy_lists_edits_filled_fields_and_used_options(oplacrm: Project) -> None:
     oplacrm.apply()
     _address, company_id = _written(oplacrm, "companies")
+    time.sleep(CLOCK_SLACK_S + 0.5)  # an edit made later than the clocks' agreed slack
     oplacrm.update("companies", company_id, {"name": "Edited since"})
     [filled] = oplacrm.seed("companies", [{"name": "Theirs", "oplaHealthscore": 7}])
     [lost] = oplacrm.seed("opportunities", [{"name": "Their deal", "stage": "LOST"}])
