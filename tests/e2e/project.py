@@ -197,6 +197,15 @@ class AppliedExample:
         """The plan's warnings with ``code``."""
         return (w for w in self.header.warnings if w.code == code)
 
+    def written_ids(self, mapping: str) -> set[str]:
+        """Source ids of ``mapping`` that the state records as written to Twenty."""
+        return {e.source_key.rsplit(":", 1)[1] for e in self.state_records(mapping)}
+
+    def written_rows(self, source_object: str, mapping: str, id_field: str = "id") -> list[Record]:
+        """The bundle rows of ``source_object`` that ``mapping`` wrote to Twenty."""
+        ids = self.written_ids(mapping)
+        return [row for row in self.rows(source_object) if str(row[id_field]) in ids]
+
     def key(self, source_object: str, source_id: object) -> str:
         """The namespaced source key of a bundle row."""
         return f"{self.spec_system}:{source_object}:{source_id}"

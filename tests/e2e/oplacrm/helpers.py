@@ -17,14 +17,14 @@ def member_by_owner(opla: AppliedExample) -> dict[str, str]:
 
 
 def planned(opla: AppliedExample, mapping: str) -> set[str]:
-    """Source ids of ``mapping`` that the plan neither quarantined nor held back."""
+    """Source ids of ``mapping`` written to Twenty (never quarantined or held by the plan)."""
     blocked = {e.source_key for e in opla.header.quarantine if e.mapping == mapping}
     blocked |= {e.source_key for e in opla.header.holds if e.mapping == mapping}
-    written = {e.source_key for e in opla.state_records(mapping)}
-    return {key.rsplit(":", 1)[1] for key in written - blocked}
+    written = opla.written_ids(mapping)
+    assert not {k.rsplit(":", 1)[1] for k in blocked} & written
+    return written
 
 
 def written_rows(opla: AppliedExample, source_object: str, mapping: str) -> list[Record]:
     """The bundle rows of ``source_object`` that ``mapping`` wrote to Twenty."""
-    ids = planned(opla, mapping)
-    return [row for row in opla.rows(source_object) if str(row["id"]) in ids]
+    return opla.written_rows(source_object, mapping)
