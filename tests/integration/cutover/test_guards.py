@@ -18,6 +18,7 @@ from migrator.destroy.conflicts import CLOCK_SLACK_S
 from migrator.errors import PlanError
 from migrator.state import open_sqlite_state
 from migrator.workflows.destroy import destroy, plan_destroy
+from migrator.workflows.spec_inputs import open_spec_destination
 from migrator.workflows.verify import verify
 from tests.integration.cutover.conftest import Project
 
@@ -131,3 +132,18 @@ def test_cli_verify_and_destroy(oplacrm: Project) -> None:
     done = _cli(oplacrm, "destroy", "migration.yaml", "--auto-approve", "--force")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Destroy complete" in done.stdout
+
+
+def test_verify_finds_records_missing_in_twenty_and_unexpected_ones(oplacrm: Project) -> None:
+    oplacrm.apply()
+    address, company_id = _written(oplacrm, "companies")
+    assert address.startswith("record.companies[")
+    with open_spec_destination(oplacrm.spec(), oplacrm.root, None) as dest:
+        dest.client.records.destroy_many("companies", [company_id])
+    [stray] = oplacrm.seed(
+        "companies", [{"name": "Stray", "migrationSourceId": "oplacrm:accounts:not-in-state"}]
+    )
+    report = verify(oplacrm.spec_path, environ={})
+    kinds = {(f.kind, f.twenty_id) for f in report.findings}
+    assert ("missing_in_twenty", company_id) in kinds and ("unexpected", stray) in kinds
+    assert not report.ok
