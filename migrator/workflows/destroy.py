@@ -32,6 +32,7 @@ from migrator.plan.planfile import plan_file_sha256
 from migrator.spec.models import MigrationSpec
 from migrator.spec.validation import load_spec
 from migrator.state.location import open_existing_state, open_state, state_location_for_spec
+from migrator.state.model import StateMeta
 from migrator.state.sqlstore import SqlStateStore
 from migrator.workflows.apply import ApplyRequest, check_plan_file, run_apply
 from migrator.workflows.plan import PlanResult, spec_document
@@ -96,6 +97,23 @@ def _state(spec_path: Path, spec: MigrationSpec) -> SqlStateStore:
     return state
 
 
+def _context(
+    spec: MigrationSpec, spec_dir: Path, destination: DestinationIdentity, meta: StateMeta
+) -> PlanContext:
+    """What a destroy plan is made against: the state (lineage, serial) and the destination."""
+    assert meta.lineage is not None
+    return PlanContext(
+        name=spec.name,
+        spec=spec_document(spec),
+        spec_digest=digest(spec_document(spec)),
+        spec_dir=str(spec_dir),
+        source=None,
+        destination=destination,
+        prior_state=PriorState(lineage=meta.lineage, serial=meta.serial),
+        kind="destroy",
+    )
+
+
 def plan_destroy(
     spec_path: Path,
     *,
@@ -120,19 +138,10 @@ def plan_destroy(
                 conflicts = find_conflicts(dest.client, state, objects)
                 if on_conflicts is not None:
                     on_conflicts(conflicts)
-                assert meta.lineage is not None
-                context = PlanContext(
-                    name=spec.name,
-                    spec=spec_document(spec),
-                    spec_digest=digest(spec_document(spec)),
-                    spec_dir=str(spec_dir),
-                    source=None,
-                    destination=DestinationIdentity(
-                        base_url=dest.identity.base_url, workspace_id=dest.identity.workspace_id
-                    ),
-                    prior_state=PriorState(lineage=meta.lineage, serial=meta.serial),
-                    kind="destroy",
+                identity = DestinationIdentity(
+                    base_url=dest.identity.base_url, workspace_id=dest.identity.workspace_id
                 )
+                context = _context(spec, spec_dir, identity, meta)
                 namespace = (
                     uuid.UUID(meta.namespace) if meta.namespace else migration_namespace(spec.name)
                 )
