@@ -14,7 +14,8 @@ memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from migrator.plan.model import PlanHeader, RecordChange
 from migrator.render.markdown_sections import (
@@ -28,6 +29,14 @@ from migrator.render.markdown_sections import (
     sample_sections,
     schema_table,
     warning_list,
+)
+from migrator.render.outcomes import (
+    Outcome,
+    OutcomeGroup,
+    group_outcomes,
+    header_outcomes,
+    holds_total,
+    quarantine_total,
 )
 from migrator.render.samples import ObjectSample, SampleCollector
 from migrator.render.text import summary_line
@@ -87,42 +96,58 @@ def render_markdown(
     plan_sha256: str | None = None,
     mermaid: str | None = None,
     limit: int = MARKDOWN_LIMIT,
+    outcomes: Iterable[Outcome] | None = None,
 ) -> str:
     """The Markdown plan, at most ``limit`` characters, ending in a newline.
 
     ``changes`` is consumed once, lazily; ``plan_sha256`` is the saved plan file's digest
     (:func:`~migrator.plan.planfile.plan_file_sha256`), ``mermaid`` the graph's mermaid text
-    (:func:`~migrator.graph.render.to_mermaid`); either may be ``None``.
+    (:func:`~migrator.graph.render.to_mermaid`); either may be ``None``. ``outcomes`` is every
+    quarantine and hold entry (:func:`~migrator.plan.planfile.iter_plan_outcomes`), consumed once;
+    without it the header's lists are grouped.
     """
     collector = SampleCollector(per_action=max(level.samples for level in LEVELS))
     collector.add_all(changes)
     samples = collector.build()
+    entries = header_outcomes(header) if outcomes is None else outcomes
+    groups = group_outcomes(entries, examples=max(level.entry_examples for level in LEVELS))
     text = ""
     for detail in LEVELS:
-        text = _assemble(header, samples, detail, plan_sha256, mermaid)
+        text = _assemble(header, _Parts(samples, groups, plan_sha256, mermaid), detail)
         if len(text) <= limit:
             return text
     return _cut(text, limit)
 
 
-def _assemble(
-    header: PlanHeader,
-    samples: Mapping[str, ObjectSample],
-    detail: Detail,
-    plan_sha256: str | None,
-    mermaid: str | None,
-) -> str:
+@dataclass(frozen=True)
+class _Parts:
+    """What a Markdown plan is made of besides its header (collected once, rendered per level)."""
+
+    samples: Mapping[str, ObjectSample]
+    groups: Mapping[str, Sequence[OutcomeGroup]]
+    plan_sha256: str | None
+    mermaid: str | None
+
+
+def _assemble(header: PlanHeader, parts: _Parts, detail: Detail) -> str:
     sections = [
-        overview(header, plan_sha256, summary_line(header)),
-        _summarised_note(header, samples, detail, mermaid),
+        overview(header, parts.plan_sha256, summary_line(header)),
+        _summarised_note(header, parts.samples, detail, parts.mermaid),
         counts_table(header),
         schema_table(header, detail),
         warning_list(header, detail),
-        entry_table("Quarantined: not written", header.quarantine, detail),
-        entry_table("Held back: not written yet", header.holds, detail),
+        entry_table(
+            "Quarantined: not written",
+            parts.groups["quarantine"],
+            quarantine_total(header),
+            detail,
+        ),
+        entry_table(
+            "Held back: not written yet", parts.groups["hold"], holds_total(header), detail
+        ),
         budget_table(header),
-        sample_sections(header, samples, detail),
-        graph_section(mermaid, detail),
+        sample_sections(header, parts.samples, detail),
+        graph_section(parts.mermaid, detail),
         list(legend_lines()),
     ]
     blocks = ["\n".join(lines).strip("\n") for lines in sections if lines]

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from migrator.model import Action
-from migrator.plan.model import SENSITIVE_MARKER, HoldEntry, PlanHeader, QuarantineEntry
+from migrator.plan.model import SENSITIVE_MARKER, PlanHeader
 from migrator.render.marks import LISTED_ACTIONS, MARKS, VERBS
+from migrator.render.outcomes import OutcomeGroup
 from migrator.render.samples import ObjectSample, is_later_pass
 from migrator.render.summary import (
     count_columns,
@@ -158,26 +158,33 @@ def warning_list(header: PlanHeader, detail: Detail) -> list[str]:
 
 
 def entry_table(
-    title: str, entries: Sequence[QuarantineEntry] | Sequence[HoldEntry], detail: Detail
+    title: str, groups: Sequence[OutcomeGroup], total: int, detail: Detail
 ) -> list[str]:
-    """Quarantined or held records, grouped by object and reason code (every group shown)."""
-    if not entries:
+    """Quarantined or held records, one row per object and reason code (every group shown).
+
+    ``total`` is how many records there are in all; when the groups count fewer (a header
+    listing only the first entries), the table says so.
+    """
+    if not total:
         return []
-    groups: dict[tuple[str, str], list[QuarantineEntry | HoldEntry]] = defaultdict(list)
-    for entry in entries:
-        groups[(entry.mapping, entry.code)].append(entry)
     lines = [
-        f"### {title} ({len(entries):,})",
+        f"### {title} ({total:,})",
         "",
         "| object | code | records | reason (first) | examples |",
         "| --- | --- | ---: | --- | --- |",
     ]
-    for (mapping, reason_code), found in sorted(groups.items()):
-        examples = ", ".join(code(e.address) for e in found[: detail.entry_examples])
+    for group in groups:
+        examples = ", ".join(code(a) for a in group.examples[: detail.entry_examples])
         lines.append(
-            f"| {code(mapping)} | {code(reason_code)} | {len(found):,} | "
-            f"{cell(found[0].reason, detail.text_limit)} | {examples} |"
+            f"| {code(group.mapping)} | {code(group.code)} | {group.count:,} | "
+            f"{cell(group.reason, detail.text_limit)} | {examples} |"
         )
+    counted = sum(group.count for group in groups)
+    if counted < total:
+        lines += [
+            "",
+            f"Grouped from the first {counted:,} of {total:,}; the plan file lists every one.",
+        ]
     return lines
 
 

@@ -34,8 +34,9 @@ def build_plan_schema() -> dict[str, Any]:
         "$schema": JSON_SCHEMA_DIALECT,
         "title": "migrator plan (JSON view)",
         "description": (
-            "`migrator plan --format json`: the plan header and every record change in apply "
-            "order. Each `action` of the plan file is written as `actions`, a list; a replace "
+            "`migrator plan --format json`: the plan header, every record change in apply "
+            "order, and every record not written. Each `action` of the plan file is written "
+            "as `actions`, a list; a replace "
             'is ["delete", "create"]. Sensitive values never appear: a sensitive field diff '
             "has null before and after."
         ),
@@ -48,10 +49,30 @@ def build_plan_schema() -> dict[str, Any]:
                 "description": "sha256 of the saved plan file, or null when it was not saved.",
             },
             "record_changes": {"type": "array", "items": {"$ref": "#/$defs/RecordChange"}},
+            "outcomes": {
+                "type": "array",
+                "items": {
+                    "oneOf": [
+                        _outcome("quarantine", "QuarantineEntry"),
+                        _outcome("hold", "HoldEntry"),
+                    ]
+                },
+                "description": "Every record not written, in apply order (the header keeps only "
+                "the first of each kind).",
+            },
         },
-        "required": ["format_version", "header", "plan_sha256", "record_changes"],
+        "required": ["format_version", "header", "plan_sha256", "record_changes", "outcomes"],
         "additionalProperties": False,
         "$defs": defs,
+    }
+
+
+def _outcome(key: str, model: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {key: {"$ref": f"#/$defs/{model}"}},
+        "required": [key],
+        "additionalProperties": False,
     }
 
 

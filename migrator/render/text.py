@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from migrator.model import Action
-from migrator.plan.model import PlanHeader, RecordChange
+from migrator.plan.model import PlanHeader, QuarantineEntry, RecordChange
 from migrator.render.marks import legend, mark, paint
+from migrator.render.outcomes import Outcome, header_outcomes, holds_total, quarantine_total
 from migrator.render.summary import (
     count_label,
     destination_text,
@@ -39,11 +40,11 @@ def render_text(
     *,
     color: bool = False,
     plan_sha256: str | None = None,
+    outcomes: Iterable[Outcome] | None = None,
 ) -> str:
     """The whole text plan as one string ending in a newline (see :func:`iter_text`)."""
-    return "".join(
-        f"{line}\n" for line in iter_text(header, changes, color=color, plan_sha256=plan_sha256)
-    )
+    lines = iter_text(header, changes, color=color, plan_sha256=plan_sha256, outcomes=outcomes)
+    return "".join(f"{line}\n" for line in lines)
 
 
 def iter_text(
@@ -52,13 +53,18 @@ def iter_text(
     *,
     color: bool = False,
     plan_sha256: str | None = None,
+    outcomes: Iterable[Outcome] | None = None,
 ) -> Iterator[str]:
-    """The text plan line by line (no line endings); ``changes`` is consumed once, lazily."""
+    """The text plan line by line (no line endings); ``changes`` is consumed once, lazily.
+
+    ``outcomes`` is every quarantine and hold entry (:func:`~migrator.plan.planfile.
+    iter_plan_outcomes`), also consumed once; without it the header's lists are shown, with a
+    note when they are only the first of many.
+    """
     yield from _heading(header, plan_sha256, color)
     yield from _schema(header, color)
     yield from _records(changes, color)
-    yield from _quarantine(header)
-    yield from _holds(header)
+    yield from _not_written_entries(header, outcomes)
     yield from _warnings(header, color)
     yield from _budget(header)
     yield ""
@@ -144,23 +150,22 @@ def _record(change: RecordChange, color: bool) -> Iterator[str]:
         yield f"        ~ {diff.path}: {show_diff(diff, limit=_VALUE_LIMIT)}"
 
 
-def _quarantine(header: PlanHeader) -> Iterator[str]:
-    if not header.quarantine:
+def _not_written_entries(header: PlanHeader, outcomes: Iterable[Outcome] | None) -> Iterator[str]:
+    quarantined, held = quarantine_total(header), holds_total(header)
+    if not quarantined and not held:
         return
     yield ""
-    yield f"Quarantined, not written ({len(header.quarantine):,}):"
-    for entry in header.quarantine:
-        yield f"  ! {entry.address} [{entry.code}] {entry.reason}"
-
-
-def _holds(header: PlanHeader) -> Iterator[str]:
-    if not header.holds:
-        return
-    yield ""
-    yield f"Held back, not written yet ({len(header.holds):,}):"
-    for entry in header.holds:
-        blocked = f" (blocked by {entry.blocked_by})" if entry.blocked_by else ""
-        yield f"  ! {entry.address} [{entry.code}] {entry.reason}{blocked}"
+    yield f"Not written: {quarantined:,} quarantined, {held:,} held back:"
+    shown = 0
+    for entry in header_outcomes(header) if outcomes is None else outcomes:
+        shown += 1
+        if isinstance(entry, QuarantineEntry):
+            yield f"  ! {entry.address} [quarantined: {entry.code}] {entry.reason}"
+        else:
+            blocked = f" (blocked by {entry.blocked_by})" if entry.blocked_by else ""
+            yield f"  ! {entry.address} [held: {entry.code}] {entry.reason}{blocked}"
+    if shown < quarantined + held:
+        yield f"  … and {quarantined + held - shown:,} more, every one listed in the plan file."
 
 
 def _warnings(header: PlanHeader, color: bool) -> Iterator[str]:

@@ -10,7 +10,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from migrator.model import Action
-from migrator.plan.model import FieldDiff
+from migrator.plan.model import FieldDiff, HoldEntry, QuarantineEntry
 from migrator.render.json_view import ACTION_LISTS, iter_json, render_json
 from tests.conftest import REPO_ROOT
 from tests.unit.render.plans import (
@@ -89,10 +89,28 @@ def test_json_streams_one_change_per_line_and_is_valid_when_empty(
 ) -> None:
     empty = render_json(empty_header(), [])
     assert _doc(empty, validator)["record_changes"] == []
-    assert empty.endswith('"record_changes": []\n}\n')
+    assert empty.endswith('"record_changes": [],\n  "outcomes": []\n}\n')
     pieces = list(iter_json(empty_header(), sales_changes()))
-    assert len(pieces) == 2 + len(sales_changes()) + 1
-    assert all("\n" not in piece.strip("\n ,") for piece in pieces[2:-1])
+    assert len(pieces) == 2 + len(sales_changes()) + 1 + 3
+    assert all("\n" not in piece.strip("\n ,") for piece in pieces[2:-4])
+
+
+def test_json_outcomes_are_the_whole_stream_or_the_header_lists(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    header = sales_header()
+    doc = _doc(render_json(header, []), validator)
+    assert doc["outcomes"] == [
+        {"quarantine": header.quarantine[0].model_dump(mode="json")},
+        {"hold": header.holds[0].model_dump(mode="json")},
+    ]
+    streamed: list[QuarantineEntry | HoldEntry] = [
+        header.holds[0],
+        header.quarantine[0],
+        header.quarantine[0],
+    ]
+    doc = _doc(render_json(header, [], outcomes=iter(streamed)), validator)
+    assert [next(iter(item)) for item in doc["outcomes"]] == ["hold", "quarantine", "quarantine"]
 
 
 def test_json_schema_refuses_what_the_view_never_writes(

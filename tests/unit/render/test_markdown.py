@@ -5,7 +5,7 @@ from __future__ import annotations
 from syrupy.assertion import SnapshotAssertion
 
 from migrator.model import Action
-from migrator.plan.model import FieldDiff, PlanWarning, QuarantineEntry
+from migrator.plan.model import FieldDiff, HoldEntry, PlanWarning, QuarantineEntry
 from migrator.render.markdown import MARKDOWN_LIMIT, render_markdown
 from migrator.render.markdown_sections import cell, code, fence
 from tests.unit.render.plans import (
@@ -161,3 +161,27 @@ def test_markdown_hard_limit_holds_even_for_absurd_essentials() -> None:
     text = render_markdown(header, [], limit=20_000)
     assert len(text) <= 20_000
     assert text.endswith("the full plan is in the plan file.\n")
+
+
+def test_markdown_groups_every_outcome_of_the_file_or_says_the_header_is_cut() -> None:
+    header = sales_header()
+    more = [
+        QuarantineEntry(
+            address=f"record.people[oplacrm:people:q{n}]",
+            mapping="people",
+            source_key=f"oplacrm:people:q{n}",
+            code="invalid_email" if n % 2 else "orphan_reference",
+            reason="a reason",
+        )
+        for n in range(4)
+    ]
+    cut = header.model_copy(update={"quarantine_total": 5, "holds_total": 1})
+    every: list[QuarantineEntry | HoldEntry] = [*header.quarantine, *more, *header.holds]
+    full = render_markdown(cut, [], outcomes=iter(every))
+    assert "### Quarantined: not written (5)" in full
+    assert "| `people` | `invalid_email` | 3 |" in full
+    assert "| `people` | `orphan_reference` | 2 |" in full
+    assert "Grouped from the first" not in full
+    partial = render_markdown(cut, [])
+    assert "| `people` | `invalid_email` | 1 |" in partial
+    assert "Grouped from the first 1 of 5; the plan file lists every one." in partial

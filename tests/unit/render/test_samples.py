@@ -80,6 +80,6 @@ def test_views_stream_changes_in_constant_memory() -> None:
         tracemalloc.stop()
     assert "people → person: 3 of 20,000 record changes" in markdown
     assert lines > STREAMED
-    assert pieces == STREAMED + 3
+    assert pieces == STREAMED + 6  # opening, record changes, closing; outcomes open and close
     assert markdown_peak < 2_000_000
     assert other_peak < 2_000_000

@@ -5,6 +5,7 @@ from __future__ import annotations
 from syrupy.assertion import SnapshotAssertion
 
 from migrator.model import Action
+from migrator.plan.model import HoldEntry, QuarantineEntry
 from migrator.render.marks import MARKS
 from migrator.render.text import iter_text, render_text, summary_line
 from tests.unit.render.plans import (
@@ -56,7 +57,9 @@ def test_text_shows_diffs_quarantine_holds_warnings_and_budget() -> None:
     text = render_text(sales_header(), sales_changes())
     assert '~ name: "Cong ty Minh Anh" -> "Công ty Minh Anh"' in text
     assert "~ emails.primaryEmail: (sensitive)" in text
-    assert "[invalid_email] primary email is not a valid address" in text
+    assert "Not written: 1 quarantined, 1 held back:" in text
+    assert "[quarantined: invalid_email] primary email is not a valid address" in text
+    assert "[held: owner_unresolved] owner has no workspace member" in text
     assert "(blocked by oplacrm:users:7)" in text
     for warning in sales_header().warnings:
         assert f"Warning: {warning.code}" in text
@@ -102,3 +105,26 @@ def test_text_value_cannot_inject_terminal_escapes_or_lines() -> None:
     lines = list(iter_text(empty_header(), [evil]))
     assert '        ~ jobTitle: "a\\nb" -> "\\u001b[31mred"' in lines
     assert not any("\x1b" in line for line in lines)
+
+
+def test_text_lists_every_outcome_of_the_file_or_says_the_header_is_cut() -> None:
+    header = sales_header()
+    extra = [
+        QuarantineEntry(
+            address=f"record.people[oplacrm:people:q{n}]",
+            mapping="people",
+            source_key=f"oplacrm:people:q{n}",
+            code="invalid_email",
+            reason="primary email is not a valid address",
+        )
+        for n in range(5)
+    ]
+    cut = header.model_copy(update={"quarantine_total": 6, "holds_total": 1})
+    every: list[QuarantineEntry | HoldEntry] = [*header.quarantine, *extra, *header.holds]
+    full = render_text(cut, [], outcomes=iter(every)).splitlines()
+    assert "Not written: 6 quarantined, 1 held back:" in full
+    assert sum(line.startswith("  ! ") for line in full) == 7
+    assert not any("more, every one listed" in line for line in full)
+    partial = render_text(cut, [])
+    assert partial.count("\n  ! ") == 2
+    assert "  … and 5 more, every one listed in the plan file." in partial
