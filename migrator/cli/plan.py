@@ -14,7 +14,7 @@ import click
 from migrator import workflows
 from migrator.cli.destroy import conflict_text
 from migrator.cli.errors import EXIT_CHANGES, EXIT_OK
-from migrator.plan.planfile import iter_record_changes
+from migrator.plan.planfile import iter_plan_outcomes, iter_record_changes
 from migrator.render.views import PLAN_FORMATS, PlanFormat, render_plan
 
 
@@ -79,7 +79,13 @@ def plan_command(
         sha256 = result.sha256 if out is not None else None
         changes = iter_record_changes(path)
         for chunk in render_plan(
-            fmt, result.header, changes, color=color, plan_sha256=sha256, mermaid=mermaid
+            fmt,
+            result.header,
+            changes,
+            color=color,
+            plan_sha256=sha256,
+            mermaid=mermaid,
+            outcomes=iter_plan_outcomes(path),
         ):
             click.echo(chunk, nl=False)
     if out is not None:
