@@ -27,7 +27,7 @@ import pytest
 
 from migrator import mapping as mapping_package
 from migrator.plan.model import PlanHeader
-from migrator.plan.planfile import iter_record_changes, plan_file_sha256
+from migrator.plan.planfile import iter_plan_outcomes, iter_record_changes, plan_file_sha256
 from migrator.render.views import PLAN_FORMATS, render_plan
 from migrator.sandbox.app import make_sandbox
 from migrator.sandbox.config import SandboxConfig
@@ -144,7 +144,12 @@ def example_plan(name: str) -> ExamplePlan:
         views: dict[str, str] = {
             fmt: "".join(
                 render_plan(
-                    fmt, result.header, iter_record_changes(path), plan_sha256=sha, mermaid=mermaid
+                    fmt,
+                    result.header,
+                    iter_record_changes(path),
+                    plan_sha256=sha,
+                    mermaid=mermaid,
+                    outcomes=iter_plan_outcomes(path),
                 )
             )
             for fmt in PLAN_FORMATS

@@ -14,6 +14,7 @@ import pytest
 from migrator import __version__
 from migrator.model import Action
 from migrator.plan.model import (
+    HEADER_OUTCOMES,
     ApiBudget,
     DestinationIdentity,
     FieldDiff,
@@ -26,6 +27,7 @@ from migrator.plan.model import (
 )
 from migrator.plan.planfile import (
     PlanWriter,
+    iter_plan_outcomes,
     iter_record_changes,
     plan_file_sha256,
     read_plan_header,
@@ -41,6 +43,7 @@ MAPPINGS = (
     ("tasks", "task", 60_000),
     ("invoices", "oplaInvoice", 20_000),
 )
+QUARANTINED = 20_000
 ACTIONS = (Action.UPDATE, Action.MERGE, Action.RESTORE, Action.DELETE)
 
 
@@ -77,6 +80,19 @@ def _write_changes(writer: PlanWriter) -> list[MappingCounts]:
     return counts
 
 
+def _quarantine() -> tuple[QuarantineEntry, ...]:
+    return tuple(
+        QuarantineEntry(
+            address=f"record.people[oplacrm:people:q{n}]",
+            mapping="people",
+            source_key=f"oplacrm:people:q{n}",
+            code=f"invalid_{n % 25}",
+            reason="the value fails its check",
+        )
+        for n in range(QUARANTINED)
+    )
+
+
 def _header(counts: list[MappingCounts]) -> PlanHeader:
     schema = tuple(
         SchemaChange(
@@ -99,16 +115,7 @@ def _header(counts: list[MappingCounts]) -> PlanHeader:
         )
         for n in range(150)
     )
-    quarantine = tuple(
-        QuarantineEntry(
-            address=f"record.people[oplacrm:people:q{n}]",
-            mapping="people",
-            source_key=f"oplacrm:people:q{n}",
-            code=f"invalid_{n % 25}",
-            reason="the value fails its check",
-        )
-        for n in range(20_000)
-    )
+    quarantine = _quarantine()[:HEADER_OUTCOMES]  # the header keeps the first; the file all
     return PlanHeader(
         migrator_version=__version__,
         name="million",
@@ -121,6 +128,7 @@ def _header(counts: list[MappingCounts]) -> PlanHeader:
         phases=tuple(f"mapping.{m}" for m, _, _ in MAPPINGS),
         counts=tuple(counts),
         quarantine=quarantine,
+        quarantine_total=QUARANTINED,
         warnings=warnings,
         budget=ApiBudget(
             requests={"batch_create": 5000}, total_requests=5000, estimated_seconds=3000
@@ -133,6 +141,8 @@ def million_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("million") / "million.plan"
     with PlanWriter(path.parent) as writer:
         counts = _write_changes(writer)
+        for entry in _quarantine():
+            writer.add_outcome(entry)
         header = writer.finish(_header(counts), path)
     assert header.record_change_count == TOTAL
     return path
@@ -146,7 +156,11 @@ def test_million_change_plan_renders_markdown_under_the_limit(million_plan: Path
         f'  n{i}["field.company.customField{i}"]\n' for i in range(120)
     )
     text = render_markdown(
-        header, iter_record_changes(million_plan), plan_sha256=sha, mermaid=mermaid
+        header,
+        iter_record_changes(million_plan),
+        plan_sha256=sha,
+        mermaid=mermaid,
+        outcomes=iter_plan_outcomes(million_plan),
     )
     assert len(text) <= MARKDOWN_LIMIT
     assert "This plan is summarised to fit a comment" in text
@@ -159,8 +173,9 @@ def test_million_change_plan_renders_markdown_under_the_limit(million_plan: Path
         assert f"`{change.address}`" in text
     for warning in header.warnings:
         assert f"**`{warning.code}`** ({warning.count:,})" in text
+    assert f"### Quarantined: not written ({QUARANTINED:,})" in text
     for n in range(25):
-        assert f"`invalid_{n}`" in text
+        assert f"| `people` | `invalid_{n}` | {QUARANTINED // 25:,} |" in text
     samples = text[text.index("### Sample record changes") :] if "### Sample" in text else ""
     for mapping, twenty_object, size in MAPPINGS:
         if samples:

@@ -23,10 +23,8 @@ from migrator import mapping as mapping_package
 from migrator.cli import main
 from migrator.destination import open_destination
 from migrator.model import Action
-from migrator.plan.planfile import iter_record_changes, plan_file_sha256
-from migrator.render.json_view import render_json
-from migrator.render.markdown import render_markdown
-from migrator.render.text import render_text
+from migrator.plan.planfile import iter_plan_outcomes, iter_record_changes, plan_file_sha256
+from migrator.render.views import PLAN_FORMATS, render_plan
 from migrator.sources.bundle import open_bundle
 from migrator.workflows.graph import graph
 from migrator.workflows.plan import PlanResult, plan
@@ -88,11 +86,17 @@ def _sensitive_values(project: Path) -> set[str]:
 def _views(result: PlanResult, path: Path, mermaid: str) -> dict[str, str]:
     sha = plan_file_sha256(path)
     return {
-        "text": render_text(result.header, iter_record_changes(path), plan_sha256=sha),
-        "markdown": render_markdown(
-            result.header, iter_record_changes(path), plan_sha256=sha, mermaid=mermaid
-        ),
-        "json": render_json(result.header, iter_record_changes(path), plan_sha256=sha),
+        fmt: "".join(
+            render_plan(
+                fmt,
+                result.header,
+                iter_record_changes(path),
+                plan_sha256=sha,
+                mermaid=mermaid,
+                outcomes=iter_plan_outcomes(path),
+            )
+        )
+        for fmt in PLAN_FORMATS
     }
 
 
