@@ -14,9 +14,10 @@ record map and schema resources and writes a plan file the executor runs like an
   then relations, then fields, then objects. The executor runs a destroy plan's schema changes
   after its records (a pre-image may still name a field that is about to go).
 
-The plan carries no source fingerprint (it is made from the state alone, so a changed or missing
-bundle does not stop a rollback) and is bound, like every plan, to the state's lineage and serial
-and to the destination. Its budget counts every request it will make.
+Records with uploaded files are listed in a warning: a destroyed attachment takes its stored
+file with it. The plan carries no source fingerprint (it is made from the state alone, so a
+changed or missing bundle does not stop a rollback) and is bound, like every plan, to the
+state's lineage and serial and to the destination. Its budget counts every request it will make.
 """
 
 from __future__ import annotations
@@ -179,14 +180,25 @@ def build_destroy_plan(
     schema = schema_deletes(state.schema_resources())
     builder.set_schema(schema, ())
     tally = _Tally()
+    files: list[str] = []
     try:
         for phase in phases:
             builder.start_phase(phase)
             for entry in state.records(phase.split(".", 1)[1]):
                 tally.add(entry)
+                if entry.file_ids:
+                    files.append(entry.address)
                 own = twenty_id(namespace, entry.source_key)
                 change = _delete_change(entry, own, phase)
                 builder.add_change(change)
+        if files:
+            builder.warn(
+                "uploaded_files",
+                "files",
+                "records whose uploaded files are removed with them (a destroyed attachment "
+                "takes its stored file)",
+                files,
+            )
         budget = destroy_budget(tally, schema, per_minute, reads_for_plan)
     except BaseException:
         builder.discard()

@@ -88,6 +88,9 @@ def test_apply_verify_destroy_leaves_the_sandbox_as_it_was(
     assert result.applied is not None
     changes = list(iter_record_changes(result.plan.path))  # type: ignore[arg-type]
     assert changes and {c.action for c in changes} == {Action.DELETE}
+    if name == "oplacrm":  # two attachments with uploaded files: listed, then gone with them
+        [files] = [w for w in result.plan.header.warnings if w.code == "uploaded_files"]
+        assert files.count == 2
     budget = result.plan.header.budget.requests
     assert budget["batch_destroy"] >= 1 and budget["batch_upsert"] >= 1
     assert result.applied.requests <= result.plan.header.budget.total_requests
