@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -81,6 +82,25 @@ def copy_example(name: str, into: Path) -> Path:
     return root
 
 
+@contextmanager
+def sandbox_http(root: Path) -> Iterator[httpx.Client]:
+    """An HTTP client on the copied example's sandbox (in process, with its invited members)."""
+    members = root / "workspace-members.json"
+    config = SandboxConfig(
+        db_path=root / ".migrator" / "sandbox.db",
+        members_file=members if members.exists() else None,
+    )
+    (root / ".migrator").mkdir(mode=0o700, exist_ok=True)
+    with make_sandbox(config) as sandbox:
+        headers = {"Authorization": f"Bearer {sandbox.api_key}"}
+        with httpx.Client(
+            transport=in_process_transport(sandbox),
+            base_url="http://sandbox.invalid",
+            headers=headers,
+        ) as http:
+            yield http
+
+
 @dataclass
 class AppliedExample:
     """An example applied once to its sandbox; everything the tests read about the result."""
@@ -120,16 +140,10 @@ class AppliedExample:
     @cached_property
     def snapshot(self) -> dict[str, Any]:
         """The sandbox's canonical snapshot: every object's metadata and every record."""
-        config = SandboxConfig(db_path=self.root / ".migrator" / "sandbox.db")
-        with make_sandbox(config) as sandbox:
-            transport = in_process_transport(sandbox)
-            headers = {"Authorization": f"Bearer {sandbox.api_key}"}
-            with httpx.Client(
-                transport=transport, base_url="http://sandbox.invalid", headers=headers
-            ) as http:
-                response = http.get("/_sandbox/snapshot")
-                response.raise_for_status()
-                data: dict[str, Any] = json.loads(response.content)
+        with sandbox_http(self.root) as http:
+            response = http.get("/_sandbox/snapshot")
+            response.raise_for_status()
+            data: dict[str, Any] = json.loads(response.content)
         return data
 
     def records(self, plural: str) -> list[Record]:
