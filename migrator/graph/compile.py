@@ -272,6 +272,12 @@ class _Builder:
             self.edge(schema, address, EdgeReason.SCHEMA)
         for target in active:
             self.edge(mapping_address(target.ref), address, EdgeReason.TARGET)
+            # The note itself also runs after what it is about, so the mapper can hold a note
+            # none of whose targets is written (a clinical note never lands unlinked). Skipped
+            # where the targeted mapping itself needs the note: then the targets phase decides.
+            source, note = mapping_address(target.ref), mapping_address(name)
+            if note in self.graph and not nx.has_path(self.graph, note, source):
+                self.edge(source, note, EdgeReason.TARGET)
 
 
 def compile_graph(spec: MigrationSpec) -> MigrationGraph:

@@ -34,7 +34,7 @@ from migrator.mapping.model import (
     UniqueValue,
 )
 from migrator.mapping.paths import key_text
-from migrator.mapping.refs import IdMaker
+from migrator.mapping.refs import Ambiguous, IdMaker, Orphan, choose
 from migrator.mapping.targets import Spool
 from migrator.sources.records import SourceRecord
 
@@ -120,6 +120,7 @@ class BodyRun:
             if duplicate is not None:
                 return duplicate
             self._spool(record, ctx)
+            self._check_targets(record, ctx)
             self._reader_problems(record, ctx)
             for write in body.writers:
                 write(record, ctx)
@@ -165,6 +166,50 @@ class BodyRun:
     def _spool(self, record: SourceRecord, ctx: RowContext) -> None:
         if self.spool is not None:
             spool_targets(self.body, self.spool, record, ctx.identity)
+
+    def _check_targets(self, record: SourceRecord, ctx: RowContext) -> None:
+        """A note or task exists to be about its targets: when none of them can be written, the
+        note is not written either (DESIGN.md, Cascade) — held while a target waits, quarantined
+        when every target is an orphan. A clinical note must never land in Twenty unlinked.
+
+        Decided only when every targeted mapping has already run; otherwise the targets phase
+        decides each target on its own, as before. A note with no target keys is left alone.
+        """
+        phase = self.body.targets
+        if phase is None:
+            return
+        waiting: list[str] = []
+        orphans = 0
+        for number, getter in enumerate(self.body.target_keys):
+            plan = phase.plans[number]
+            value = key_text(getter(record)) if getter is not None else ctx.identity
+            if value is None:
+                continue
+            if not plan.index.ran:
+                return
+            try:
+                chosen = (
+                    value
+                    if plan.same_row
+                    else choose(plan.index, value, key=plan.key, pick="only", exclude=None)
+                )
+            except (Orphan, Ambiguous):
+                orphans += 1
+                continue
+            target = plan.index.final(chosen or value)
+            if target not in plan.index.unwritten:
+                return
+            waiting.append(plan.index.address(target))
+        if waiting:
+            ctx.hold_for(
+                "parent_not_written",
+                f"{ctx.address}: no record it is about is written ({waiting[0]})",
+                waiting[0],
+            )
+        elif orphans:
+            raise Quarantine(
+                "orphan_reference", f"{ctx.address}: no record it is about exists in the source"
+            )
 
     def _outcome(self, ctx: RowContext, fate: Fate, code: str, why: str, blocked: str = "",
                  *, full: bool = False) -> RowOutcome:  # fmt: skip
