@@ -38,6 +38,7 @@ from migrator.twenty.models import ObjectMetadata
 from migrator.verify.model import (
     Conservation,
     FieldDifference,
+    QuarantinedRecord,
     RecordFinding,
     VerifyReport,
 )
@@ -45,6 +46,8 @@ from migrator.verify.model import (
 CHUNK = 200
 MAX_LISTED = 500
 """Findings listed in a report (all are counted)."""
+MAX_QUARANTINE_LISTED = 5_000
+"""Quarantined records listed in a report (all are counted)."""
 IGNORED_KEYS = frozenset({"updatedAt"})
 """Payload keys not compared: a second-pass link write (a partial upsert) moves ``updatedAt``."""
 
@@ -307,9 +310,24 @@ class Verifier:
             )
         )
 
+    def quarantine(self) -> tuple[list[QuarantinedRecord], int]:
+        """The state's quarantine, bounded, and how many entries it holds."""
+        listed: list[QuarantinedRecord] = []
+        count = 0
+        for entry in self.state.quarantined():
+            count += 1
+            if len(listed) < MAX_QUARANTINE_LISTED:
+                listed.append(
+                    QuarantinedRecord(address=entry.address, code=entry.code, reason=entry.reason)
+                )
+        return listed, count
+
     def report(self, reads: int, budget: int) -> VerifyReport:
         """The report (findings in address order)."""
+        quarantine, quarantined = self.quarantine()
         return VerifyReport(
+            quarantine=tuple(quarantine),
+            quarantine_count=quarantined,
             name=self.spec.name,
             checked=sum(len(items) for items in self.to_read.values()),
             sample=self.sample,

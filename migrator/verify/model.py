@@ -77,6 +77,14 @@ class Conservation(FrozenModel):
         return self.not_written == 0 and self.source == self.accounted
 
 
+class QuarantinedRecord(FrozenModel):
+    """A source record the migration left out on purpose, with its reason (no values)."""
+
+    address: str
+    code: str
+    reason: str
+
+
 class VerifyReport(FrozenModel):
     """What verify found."""
 
@@ -95,6 +103,10 @@ class VerifyReport(FrozenModel):
     """Data requests verify said it would make, before making them."""
     notes: tuple[str, ...] = ()
     """Expected differences (records kept or flagged after their source row went)."""
+    quarantine: tuple[QuarantinedRecord, ...] = ()
+    """The state's quarantine (at most a bounded number; ``quarantine_count`` counts all): what
+    conservation counts as quarantined, record by record, with the reason."""
+    quarantine_count: int = 0
 
     @property
     def ok(self) -> bool:

@@ -62,6 +62,11 @@ def render_text(report: VerifyReport) -> str:
             lines.extend(finding_lines(finding))
         if report.finding_count > len(report.findings):
             lines.append(f"  … and {report.finding_count - len(report.findings)} more")
+    if report.quarantine_count:
+        lines += ["", f"Quarantined ({report.quarantine_count}, not in Twenty on purpose):"]
+        lines += [f"  {q.address}: {q.code}: {q.reason}" for q in report.quarantine]
+        if report.quarantine_count > len(report.quarantine):
+            lines.append(f"  … and {report.quarantine_count - len(report.quarantine)} more")
     if report.notes:
         lines += ["", "Expected differences:", *(f"  {n}" for n in report.notes)]
     lines += ["", "OK: Twenty holds what the source says." if report.ok else "FAILED: see above."]

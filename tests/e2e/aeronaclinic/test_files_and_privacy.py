@@ -139,11 +139,6 @@ def test_verify_after_apply_exits_0_with_conservation_per_object(
         assert row["quarantined"] == counts[row["mapping"]].quarantined, row["mapping"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#11 migrator/verify: `migrator verify` exits 0 with conservation counts, but lists "
-    "neither the quarantined records nor their reasons (text or JSON)",
-)
 def test_verify_lists_the_quarantined_records_with_reasons(aerona: AppliedExample) -> None:
     listed = run_cli(aerona.root, "verify", "migration.yaml")
     assert listed.exit_code == 0, listed.output[-3000:]

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from migrator.state import open_sqlite_state
 from tests.e2e.oplacrm.helpers import member_by_owner, written_rows
 from tests.e2e.project import AppliedExample, run_cli
@@ -171,11 +169,6 @@ def test_verify_after_apply_exits_0_with_conservation_per_object(
         assert row["quarantined"] == counts[row["mapping"]].quarantined, row["mapping"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#11 migrator/verify: `migrator verify` exits 0 with conservation counts, but lists "
-    "neither the quarantined records nor their reasons (text or JSON)",
-)
 def test_verify_lists_the_quarantined_records_with_reasons(opla: AppliedExample) -> None:
     listed = run_cli(opla.root, "verify", "migration.yaml")
     assert listed.exit_code == 0, listed.output[-3000:]

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from migrator.verify.check import in_sample
-from migrator.verify.model import Conservation, FieldDifference, RecordFinding, VerifyReport
+from migrator.verify.model import (
+    Conservation,
+    FieldDifference,
+    QuarantinedRecord,
+    RecordFinding,
+    VerifyReport,
+)
 from migrator.verify.render import render_text
 
 
@@ -40,3 +46,16 @@ def test_the_text_report_names_sensitive_fields_without_values() -> None:
     assert "name: differs (sensitive: values withheld)" in text
     assert "city: Twenty has 'Leeds', expected 'York'" in text
     assert not report.ok and text.rstrip().endswith("FAILED: see above.")
+
+
+def test_the_quarantine_is_listed_with_codes_and_reasons() -> None:
+    entry = QuarantinedRecord(
+        address="record.patients[aerona:patients:7]",
+        code="invalid_nhs_number",
+        reason="record.patients[aerona:patients:7]: the NHS number fails its check digit",
+    )
+    report = VerifyReport(name="m", checked=0, quarantine=(entry,), quarantine_count=3)
+    text = render_text(report)
+    assert f"  {entry.address}: invalid_nhs_number: {entry.reason}" in text
+    assert "Quarantined (3, not in Twenty on purpose):" in text and "… and 2 more" in text
+    assert report.ok
