@@ -25,6 +25,7 @@ import httpx
 from click.testing import CliRunner
 
 from migrator.cli import cli
+from migrator.cli.errors import run_with_error_handling
 from migrator.plan.model import PlanHeader
 from migrator.plan.planfile import read_plan_header
 from migrator.sandbox.app import make_sandbox
@@ -62,15 +63,22 @@ def _environment(extra: Mapping[str, str]) -> dict[str, str | None]:
 
 
 def run_cli(root: Path, *args: str, env: Mapping[str, str] | None = None) -> Run:
-    """Run ``migrator ARGS`` in process with ``root`` as the working directory."""
+    """Run ``migrator ARGS`` in process, as ``main`` does, with ``root`` as working directory.
+
+    Errors go through the CLI's one error handler (a MigratorError prints its message and
+    exits 1), so a test sees exactly what a user would.
+    """
     runner = CliRunner()
     previous = Path.cwd()
     os.chdir(root)
     try:
-        result = runner.invoke(cli, list(args), env=_environment(env or {}), catch_exceptions=False)
+        with runner.isolation(env=_environment(env or {})) as (stdout, stderr, _):
+            code = run_with_error_handling(cli, list(args))
+            out = stdout.getvalue().decode("utf-8", "replace")
+            err = stderr.getvalue().decode("utf-8", "replace")
     finally:
         os.chdir(previous)
-    return Run(tuple(args), result.exit_code, result.stdout, result.stderr)
+    return Run(tuple(args), code, out, err)
 
 
 def copy_example(name: str, into: Path) -> Path:

@@ -144,7 +144,13 @@ def test_row_03_clinical_notes_are_notes_linked_to_the_person(aerona: AppliedExa
     for target in aerona.records("noteTargets"):
         targets[str(target["noteId"])].add(target["targetPersonId"])
     linked = 0
+    rows = aerona.written_rows("clinical_notes", "clinical_notes", "noteId")
+    assert len(rows) == len(notes) >= 30
+    held = {e.source_key: e.code for e in aerona.held("clinical_notes")}
     for row in aerona.rows("clinical_notes"):
+        if str(row["noteId"]) not in notes:  # none of its targets is written: it waits too
+            assert held[aerona.key("clinical_notes", row["noteId"])] == "parent_not_written"
+    for row in rows:
         note = notes[str(row["noteId"])]
         assert note["bodyV2"]["markdown"].splitlines() == row["text"].splitlines()
         assert same_instant(note["createdAt"], row["createdAt"])

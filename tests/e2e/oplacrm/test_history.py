@@ -70,16 +70,23 @@ def test_engagement_history_calls_emails_meetings_tasks_become_tasks(
 def test_engagement_history_notes_and_stage_logs_become_notes(opla: AppliedExample) -> None:
     notes = opla.by_source("notes", "notes")
     targets = _targets(opla, "noteTargets", "noteId")
-    for row in opla.rows("notes"):
+    rows = written_rows(opla, "notes", "notes")
+    assert len(rows) == len(notes) >= 20
+    for row in rows:
         note = notes[row["id"]]
         assert note["title"] == row["title"]
         assert same_instant(note["createdAt"], row["created_at"])
         assert note["createdBy"]["source"] == IMPORT
         _linked(opla, row, targets.get(note["id"], []))
+    # A note none of whose targets is written waits with them (held, parent not written).
+    held = {e.source_key: e.code for e in opla.held("notes")}
+    for row in opla.rows("notes"):
+        if row["id"] not in notes:
+            assert held[opla.key("notes", row["id"])] == "parent_not_written"
     logs = opla.by_source("notes", "opportunity_stage_logs")
     opportunities = opla.by_source("opportunities", "opportunities")
     linked = 0
-    for row in opla.rows("opportunity_stage_logs"):
+    for row in written_rows(opla, "opportunity_stage_logs", "stage_history"):
         note = logs[row["id"]]
         assert note["title"].endswith(f"→ {row['new_stage']}")
         assert same_instant(note["createdAt"], row["created_at"])
