@@ -25,6 +25,8 @@ REFERENCES = {
     "noteTarget": ("noteId", "targetCompanyId", "targetPersonId", "targetOpportunityId"),
     "attachment": ("targetCompanyId", "targetPersonId", "targetOpportunityId"),
 }
+MERGED_CONTACT = "CONTACT-0000022"
+MATCHED_ACCOUNT = "ACCOUNT-000004"
 PLURALS = {
     "person": "people",
     "opportunity": "opportunities",
@@ -71,12 +73,19 @@ def test_twenty_gotcha_import_order_parents_are_written_first(opla: AppliedExamp
     assert {str(p["counts"]["phase"]) for p in phases} >= {"mapping.companies", "mapping.people"}  # type: ignore[index]
 
 
-def _soft_deleted_person(root: Path) -> None:
-    """Before any plan: a person the customer deleted (soft) with a contact's email."""
-    text = (root / "data" / "contacts.jsonl").read_text(encoding="utf-8")
-    contacts = [json.loads(line) for line in text.splitlines() if line.strip()]
-    email = next(c["email"] for c in contacts if c["external_id"] == "CONTACT-0000022")
+def _rows(root: Path, source_object: str) -> list[Record]:
+    text = (root / "data" / f"{source_object}.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def _existing_records(root: Path) -> None:
+    """Before any plan: a person the customer deleted (soft) with a contact's email, and a
+    company the customer created with an account's name and address."""
+    email = next(c["email"] for c in _rows(root, "contacts") if c["external_id"] == MERGED_CONTACT)
+    account = next(a for a in _rows(root, "accounts") if a["external_id"] == MATCHED_ACCOUNT)
     with sandbox_http(root) as http:
+        company = {"name": account["name"], "address": {"addressStreet1": account["address"]}}
+        http.post("/rest/companies", json=company).raise_for_status()
         body = {
             "name": {"firstName": "Old", "lastName": "Record"},
             "emails": {"primaryEmail": email},
@@ -91,9 +100,10 @@ def _soft_deleted_person(root: Path) -> None:
 
 @pytest.fixture(scope="module")
 def restored(tmp_path_factory: pytest.TempPathFactory) -> AppliedExample:
-    """The example applied over a workspace holding one soft-deleted matching person."""
+    """The example applied over a workspace holding a soft-deleted person and a company that
+    match source records."""
     return apply_example(
-        "oplacrm", tmp_path_factory.mktemp("opla-restore"), prepare=_soft_deleted_person
+        "oplacrm", tmp_path_factory.mktemp("opla-restore"), prepare=_existing_records
     )
 
 
@@ -130,3 +140,15 @@ def test_twenty_gotcha_no_email_sequences_listed_for_rebuild(opla: AppliedExampl
     for row in opla.rows("sequences"):
         assert row["name"] in inventory.stdout
     assert "sequences" in opla.header.spec["skip"]
+
+
+def test_row_01_existing_company_matched_by_name_and_address(restored: AppliedExample) -> None:
+    counts = {c.mapping: c for c in restored.header.counts}
+    assert counts["companies"].merge == 1  # shown in the plan before anything is written
+    (entry,) = [e for e in restored.state_records("companies") if e.status is RecordStatus.MERGED]
+    assert entry.pre_image is not None  # destroy puts the customer's values back
+    company = restored.by_id("companies")[entry.twenty_id]
+    assert company["oplaExternalId"] == MATCHED_ACCOUNT  # kept for the next import's match
+    assert company["migrationSourceId"] == entry.source_key
+    names = [c["name"] for c in restored.records("companies")]
+    assert names.count(company["name"]) == 1  # merged into, not duplicated
