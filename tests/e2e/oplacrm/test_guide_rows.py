@@ -13,7 +13,7 @@ from collections import Counter
 from migrator.state import open_sqlite_state
 from migrator.state.model import OwnerQueueEntry
 from tests.e2e.oplacrm.helpers import member_by_owner, planned, written_rows
-from tests.e2e.project import AppliedExample, Run
+from tests.e2e.project import AppliedExample, Run, run_cli
 from tests.e2e.sources import (
     custom_value,
     opportunity_account,
@@ -199,6 +199,13 @@ def test_row_05_invoice_to_custom_invoice_with_opla_prefix(opla: AppliedExample)
         assert invoice["issueDate"] == row["issue_date"]
         assert invoice["total"]["amountMicros"] == int(row["total"]) * 1_000_000
         assert same_instant(invoice["createdAt"], row["created_at"])
+    # The renumbering is recorded for the hand-off: the report lists every renumbered invoice.
+    report = run_cli(opla.root, "report", "migration.yaml")
+    assert report.exit_code == 0, report.output[-2000:]
+    for row in rows:
+        number = row["invoice_number"]
+        line = f"| invoice.name | {opla.key('invoices', row['id'])} | {number} | opla_{number} |"
+        assert f"{line} {invoices[row['id']]['id']} |" in report.stdout
 
 
 def test_row_06_healthscore_as_custom_number(opla: AppliedExample) -> None:
