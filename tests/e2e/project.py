@@ -154,6 +154,10 @@ class AppliedExample:
             data: dict[str, Any] = json.loads(response.content)
         return data
 
+    def reread(self) -> None:
+        """Forget the cached snapshot, so the next read sees the workspace as it is now."""
+        self.__dict__.pop("snapshot", None)
+
     def records(self, plural: str) -> list[Record]:
         """Every stored record of ``plural`` that is not soft-deleted."""
         rows: list[Record] = self.snapshot["records"].get(plural, [])
