@@ -111,6 +111,8 @@ class CompiledBody:
     """``(field address, message)`` of fields renamed from the source's name (plan warnings)."""
     targets: TargetsPhase | None = None
     target_keys: list[RecordGetter | None] = field(default_factory=list)
+    merge_duplicates: bool = True
+    """``on_duplicate: deduplicate`` (losers fold into the winner) or ``quarantine``."""
 
 
 def is_active(spec: MigrationSpec, when: str | None, unless: str | None) -> bool:
@@ -342,6 +344,7 @@ def compile_body(env: CompileEnv, name: str) -> CompiledBody:
         sensitive=_sensitive(env, name, body, obj, source, parent),
         where=compile_where(body.where) if isinstance(body, ChildMapping) else None,
         locked=_locked(spec, source, parent is not None),
+        merge_duplicates=not isinstance(body, Mapping) or body.on_duplicate == "deduplicate",
     )
     _add_writers(env, compiled, body, obj)
     _targets(env, compiled, body)

@@ -146,8 +146,14 @@ class BodyRun:
             if winner is not None:
                 index = self.body.index
                 index.unwritten.add(ctx.identity)
-                index.redirect[ctx.identity] = winner
                 address = index.address(winner)
+                if not self.body.merge_duplicates:  # on_duplicate: quarantine — never fold
+                    raise Quarantine(
+                        rule.code,
+                        f"{ctx.address}: same `{rule.path}` as {address}, which Twenty keeps "
+                        "unique; resolve by hand (the records are not merged)",
+                    )
+                index.redirect[ctx.identity] = winner
                 return self._outcome(ctx, Fate.DEDUPLICATED, rule.code,
                                      f"same `{rule.path}` as {address}", address)  # fmt: skip
             found.append((seen, value))

@@ -104,6 +104,12 @@ class Mapping(SpecModel):
     ``objects``)."""
     on_source_delete: OnSourceDelete | None = None
     """Overrides the spec-wide ``on_source_delete``."""
+    on_duplicate: Literal["deduplicate", "quarantine"] = "deduplicate"
+    """Two source rows carrying the same value of a field Twenty keeps unique (a person's primary
+    email, a company's domain): ``deduplicate`` treats them as one record (the first row wins,
+    references to the others point at it: the OplaCRM guide's "deduplicate contacts by email");
+    ``quarantine`` keeps them apart and quarantines the later rows for a person to resolve — for
+    patients, where a shared family email says nothing about being the same person."""
     sensitive: bool | None = None
     """Every value of this mapping is (true) or is not (false) sensitive, overriding the source
     object's class; a field mapping's own ``sensitive`` wins over this."""
