@@ -13,6 +13,7 @@ file (or, without a path, only returns the header) and the builder is done.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,8 @@ class PlanContext:
     prior_state: PriorState | None
     targets: tuple[str, ...] = ()
     kind: PlanKind = "apply"
+    namespace: str = ""
+    """The id namespace of the plan's records (lines then leave out deterministic ids)."""
 
 
 @dataclass
@@ -107,7 +110,8 @@ class PlanBuilder:
         self._rank = {phase: index for index, phase in enumerate(self.phases)}
         self._current = -1
         self._objects = dict(twenty_objects)
-        self._writer = PlanWriter(spool_dir)
+        namespace = uuid.UUID(context.namespace) if context.namespace else None
+        self._writer = PlanWriter(spool_dir, namespace=namespace)
         self.schema_changes: tuple[SchemaChange, ...] = ()
         self._counts: dict[str, dict[str, int]] = {}
         self._source_rows: dict[str, int] = {}
@@ -117,6 +121,7 @@ class PlanBuilder:
         self._plain_warnings: list[PlanWarning] = []
         self._quarantine: list[QuarantineEntry] = []
         self._holds: list[HoldEntry] = []
+        self.holds_total = 0
 
     # -- inputs -------------------------------------------------------------------------------
 
@@ -202,10 +207,9 @@ class PlanBuilder:
             if len(self._quarantine) < HEADER_OUTCOMES:
                 self._quarantine.append(QuarantineEntry(**fields))
         else:
-            fields["blocked_by"] = outcome.blocked_by
-            self._writer.add_outcome_fields("hold", fields)
+            self.holds_total += 1
             if len(self._holds) < HEADER_OUTCOMES:
-                self._holds.append(HoldEntry(**fields))
+                self._holds.append(HoldEntry(**fields, blocked_by=outcome.blocked_by))
 
     def add_quarantine(self, entry: QuarantineEntry, twenty_object: str) -> None:
         """A record the planner itself quarantines (an ambiguous or taken match)."""
@@ -218,11 +222,16 @@ class PlanBuilder:
         self._listed(entry)
 
     def _listed(self, entry: QuarantineEntry | HoldEntry) -> None:
-        """Every entry goes to the file's outcomes section; the first few to the header."""
-        self._writer.add_outcome(entry)
-        listed: list[Any] = self._quarantine if isinstance(entry, QuarantineEntry) else self._holds
-        if len(listed) < HEADER_OUTCOMES:
-            listed.append(entry)
+        """Quarantine entries go to the file's outcomes section; the first few of each kind to
+        the header (holds only there: ``PlanHeader.holds``)."""
+        if isinstance(entry, QuarantineEntry):
+            self._writer.add_outcome(entry)
+            if len(self._quarantine) < HEADER_OUTCOMES:
+                self._quarantine.append(entry)
+        else:
+            self.holds_total += 1
+            if len(self._holds) < HEADER_OUTCOMES:
+                self._holds.append(entry)
 
     def add_finding(self, finding: Finding) -> None:
         """A mapper warning: about records, grouped by mapping and code (a count and a few
@@ -291,6 +300,7 @@ class PlanBuilder:
             spec=ctx.spec,
             spec_digest=ctx.spec_digest,
             spec_dir=ctx.spec_dir,
+            namespace=ctx.namespace,
             source=ctx.source,
             destination=ctx.destination,
             prior_state=ctx.prior_state,
@@ -301,7 +311,7 @@ class PlanBuilder:
             quarantine=tuple(self._quarantine),
             holds=tuple(self._holds),
             quarantine_total=self._writer.quarantined,
-            holds_total=self._writer.held,
+            holds_total=self.holds_total,
             warnings=self.warnings(),
             budget=budget,
             samples=tuple(samples),

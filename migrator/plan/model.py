@@ -28,7 +28,7 @@ PlanKind = Literal["apply", "delta", "destroy", "sample"]
 
 SENSITIVE_MARKER = "(sensitive)"
 
-#: Quarantine and hold entries kept in a plan header (each); the file holds them all.
+#: Quarantine and hold entries kept in a plan header (each); the file holds the whole quarantine.
 HEADER_OUTCOMES = 1_000
 
 
@@ -226,6 +226,10 @@ class PlanHeader(FrozenModel):
     spec: dict[str, Any]
     """The spec, embedded as canonical JSON data: apply runs this, not a file on disk."""
     spec_digest: str
+    namespace: str = ""
+    """The UUID namespace of the deterministic ids (:mod:`migrator.identity`): a record change
+    line may leave out a ``twenty_id`` that is ``uuid5(namespace, source_key)``, and readers
+    put it back (:mod:`migrator.plan.planfile`). Empty: every line carries its id."""
     spec_dir: str = ""
     """The absolute directory the spec's relative paths (bundle, state, sandbox) resolve
     against: where the spec file was when the plan was made."""
@@ -244,7 +248,10 @@ class PlanHeader(FrozenModel):
     one is cut to :data:`HEADER_OUTCOMES` entries here and is whole in the plan file's outcomes
     section (:func:`migrator.plan.planfile.iter_plan_outcomes`)."""
     holds: tuple[HoldEntry, ...] = ()
-    """The held records in apply order, cut like ``quarantine`` (``holds_total`` says how many)."""
+    """The first held records in apply order (``holds_total`` says how many there are). Holds
+    beyond these are not stored anywhere in the plan: a million-record plan may hold as many
+    (an owner not invited holds every record of theirs and their dependants), which would not
+    fit the file, and apply recomputes every row's outcome anyway (the counts bind them)."""
     quarantine_total: int = 0
     """Every quarantined record of the plan (``len(quarantine)`` when nothing was cut)."""
     holds_total: int = 0

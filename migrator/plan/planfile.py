@@ -3,14 +3,18 @@
 Layout (gzip of UTF-8 JSON Lines, every line canonical JSON):
 
 1. ``{"migrator_plan": <format_version>, "header": {...}}`` — the :class:`PlanHeader`;
-2. one line per :class:`RecordChange`, in apply order;
+2. one line per :class:`RecordChange`, in apply order. A line leaves out what its address says
+   (``mapping``, ``source_key``; ``phase`` when it is ``mapping.<mapping>``) and a ``twenty_id``
+   that is the deterministic id of its source key in the header's ``namespace``; readers put
+   them back, so a consumer sees whole changes (and the file of a million-record plan stays
+   well under 100 MB);
 3. ``{"end": {"record_changes": N, "lines_sha256": "..."}}`` — so a truncated or edited file is
    refused rather than half-applied;
-4. the **outcomes** section: one ``{"quarantine": {...}}`` or ``{"hold": {...}}`` line per
-   :class:`QuarantineEntry` / :class:`HoldEntry` in apply order (the header keeps only the first
-   :data:`~migrator.plan.model.HEADER_OUTCOMES` of each), then
-   ``{"outcomes_end": {"quarantine": Q, "holds": H, "lines_sha256": "..."}}``. Readers of the
-   record changes stop at the end line and never see it; :func:`iter_plan_outcomes` reads it.
+4. the **outcomes** section: one ``{"quarantine": {...}}`` line per :class:`QuarantineEntry` in
+   apply order (the header keeps only the first :data:`~migrator.plan.model.HEADER_OUTCOMES`),
+   then ``{"outcomes_end": {"quarantine": Q, "holds": 0, "lines_sha256": "..."}}``. Holds are
+   not in it (see ``PlanHeader.holds``). Readers of the record changes stop at the end line and
+   never see it; :func:`iter_plan_outcomes` reads it.
 
 The file is a sequence of gzip members (the header; the changes; the end line; the outcomes; their
 end line), which every gzip reader reads as one stream. No member carries a file name or a
@@ -29,6 +33,7 @@ import queue
 import shutil
 import tempfile
 import threading
+import uuid
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,18 +57,32 @@ from migrator.private_files import ensure_private_dir
 _COMPRESS_LEVEL = 6
 
 
-def change_line(change: RecordChange) -> bytes:
-    """The file line of one change: ``canonical_json(change.model_dump(mode="json",
-    exclude_defaults=True))`` and a newline, as UTF-8, made fast.
+def _deterministic(namespace: bytes, source_key: str, twenty_id: str) -> bool:
+    """True when ``twenty_id`` is ``uuid5(namespace, source_key)`` (computed without the uuid
+    module's overhead: a million lines are checked)."""
+    raw = bytearray(hashlib.sha1(namespace + source_key.encode("utf-8")).digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x50
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    text = raw.hex()
+    expected = f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return twenty_id == expected
 
-    The common case (no field differences) is encoded with orjson, which writes exactly the
-    canonical bytes for text-only objects with sorted keys; changes with field differences (whose
-    values may be floats the two encoders spell differently) take the canonical path.
+
+def change_line(change: RecordChange, namespace: uuid.UUID | None = None) -> bytes:
+    """The file line of one change, as UTF-8 with its newline.
+
+    Without ``namespace``: ``canonical_json(change.model_dump(mode="json",
+    exclude_defaults=True))``. With it, the fields its address and the namespace determine are
+    left out (module doc; :func:`change_from_line` puts them back). Lines with field differences
+    (values that may be floats the two encoders spell differently) take the canonical path;
+    the others are encoded with orjson, whose sorted output is byte for byte canonical for text.
     """
     if change.field_diffs:
-        text = canonical_json(change.model_dump(mode="json", exclude_defaults=True))
-        return (text + "\n").encode("utf-8")
-    data: dict[str, str] = {
+        data: dict[str, Any] = change.model_dump(mode="json", exclude_defaults=True)
+        if namespace is not None:
+            _compact(data, change, namespace)
+        return (canonical_json(data) + "\n").encode("utf-8")
+    data = {
         "action": change.action.value,
         "address": change.address,
         "mapping": change.mapping,
@@ -76,7 +95,37 @@ def change_line(change: RecordChange) -> bytes:
     }
     if change.existing_id is not None:
         data["existing_id"] = change.existing_id
+    if namespace is not None:
+        _compact(data, change, namespace)
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+
+
+def _compact(data: dict[str, Any], change: RecordChange, namespace: uuid.UUID) -> None:
+    if change.address != f"record.{change.mapping}[{change.source_key}]":
+        return
+    del data["mapping"], data["source_key"]
+    if change.phase == f"mapping.{change.mapping}":
+        del data["phase"]
+    if _deterministic(namespace.bytes, change.source_key, change.twenty_id):
+        del data["twenty_id"]
+
+
+def change_from_line(line: str, namespace: str) -> RecordChange:
+    """The :class:`RecordChange` of one line, the fields it leaves out put back."""
+    if '"mapping"' in line and '"twenty_id"' in line:
+        return RecordChange.model_validate_json(line)
+    data: dict[str, Any] = json.loads(line)
+    if "mapping" not in data:
+        address: str = data["address"]
+        bracket = address.index("[")
+        data["mapping"] = address[len("record.") : bracket]
+        data["source_key"] = address[bracket + 1 : -1]
+    data.setdefault("phase", f"mapping.{data['mapping']}")
+    if "twenty_id" not in data:
+        if not namespace:
+            raise PlanError("a plan line has no twenty_id and the plan no namespace")
+        data["twenty_id"] = str(uuid.uuid5(uuid.UUID(namespace), data["source_key"]))
+    return RecordChange.model_validate(data)
 
 
 OutcomeKind = Literal["quarantine", "hold"]
@@ -177,8 +226,12 @@ class PlanWriter:
     which gzip readers read as one stream.
     """
 
-    def __init__(self, spool_dir: Path | None = None) -> None:
+    def __init__(
+        self, spool_dir: Path | None = None, *, namespace: uuid.UUID | None = None
+    ) -> None:
+        """``namespace``: write compact lines (the header must name the same namespace)."""
         directory = ensure_private_dir(spool_dir) if spool_dir else None
+        self.namespace = namespace
         self._spool = _Spool(directory, ".plan-spool-")
         self._outcomes = _Spool(directory, ".plan-outcomes-")
         self.count = 0
@@ -187,7 +240,7 @@ class PlanWriter:
 
     def add(self, change: RecordChange) -> None:
         """Append one record change (apply order is the order of calls)."""
-        self._spool.write(change_line(change))
+        self._spool.write(change_line(change, self.namespace))
         self.count += 1
 
     def add_outcome(self, entry: QuarantineEntry | HoldEntry) -> None:
@@ -206,6 +259,9 @@ class PlanWriter:
     def finish(self, header: PlanHeader, path: Path) -> PlanHeader:
         """Write the plan file to ``path``; return the header as written (with the count)."""
         header = header.model_copy(update={"record_change_count": self.count})
+        if self.namespace is not None and header.namespace != str(self.namespace):
+            self.discard()
+            raise PlanError("the plan header names another id namespace than its lines")
         try:
             lines_sha = self._spool.close()
             outcomes_sha = self._outcomes.close()
@@ -319,7 +375,7 @@ def iter_record_changes(path: Path) -> Iterator[RecordChange]:
     first = next(lines, None)
     if first is None:
         raise PlanError(f"plan file {path} is empty")
-    _parse_header(path, first)
+    header = _parse_header(path, first)
     digest = hashlib.sha256()
     for count, line in enumerate(lines):
         if line.startswith('{"end":'):
@@ -328,7 +384,7 @@ def iter_record_changes(path: Path) -> Iterator[RecordChange]:
                 break
             return
         digest.update(line.encode("utf-8"))
-        yield RecordChange.model_validate_json(line)
+        yield change_from_line(line, header.namespace)
     raise PlanError(
         f"plan file {path} is truncated or was edited after it was made",
         hint="make the plan again with `migrator plan SPEC -o FILE`",
@@ -336,10 +392,12 @@ def iter_record_changes(path: Path) -> Iterator[RecordChange]:
 
 
 def iter_plan_outcomes(path: Path) -> Iterator[QuarantineEntry | HoldEntry]:
-    """Every quarantine and hold entry of the plan, in apply order (the whole lists, where the
-    header may keep only the first ones); :class:`PlanError` if the section is cut or edited.
+    """The plan's whole quarantine (from the outcomes section, where the header may keep only
+    the first entries), then the holds the header lists, in apply order; :class:`PlanError` if
+    the section is cut or edited. Holds beyond the header's are not in a plan
+    (``PlanHeader.holds``).
 
-    A plan without an outcomes section yields its header's lists instead.
+    A plan without an outcomes section yields its header's lists.
     """
     lines = _open_lines(path)
     first = next(lines, None)
@@ -354,9 +412,11 @@ def iter_plan_outcomes(path: Path) -> Iterator[QuarantineEntry | HoldEntry]:
     for line in lines:
         if line.startswith('{"outcomes_end":'):
             end = json.loads(line)["outcomes_end"]
-            totals = {"quarantine": header.quarantine_total, "holds": header.holds_total}
-            if end != {**counts, "lines_sha256": digest.hexdigest()} or counts != totals:
+            whole = counts["quarantine"] == max(header.quarantine_total, len(header.quarantine))
+            if end != {**counts, "lines_sha256": digest.hexdigest()} or not whole:
                 break
+            if not counts["holds"]:
+                yield from header.holds
             return
         digest.update(line.encode("utf-8"))
         doc = json.loads(line)
@@ -367,7 +427,7 @@ def iter_plan_outcomes(path: Path) -> Iterator[QuarantineEntry | HoldEntry]:
             counts["holds"] += 1
             yield HoldEntry.model_validate(doc["hold"])
     else:
-        if not any(counts.values()) and not header.outcomes_cut:
+        if not any(counts.values()) and header.quarantine_total <= len(header.quarantine):
             yield from header.quarantine
             yield from header.holds
             return

@@ -159,6 +159,7 @@ def plan(
                 ),
                 prior_state=prior,
                 targets=tuple(sorted(set(targets))),
+                namespace=str(namespace),
                 kind=kind,
             )
             return _compute(

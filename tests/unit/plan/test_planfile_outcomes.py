@@ -4,6 +4,7 @@ whole quarantine and holds however large, and a cut or edited section is refused
 from __future__ import annotations
 
 import gzip
+import uuid
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,44 @@ def test_a_cut_or_edited_outcomes_section_is_refused(tmp_path: Path) -> None:
     edited.write_bytes(gzip.compress("".join(lines).encode(), mtime=0))
     with pytest.raises(PlanError, match="truncated or was edited"):
         list(iter_plan_outcomes(edited))
+
+
+def test_compact_lines_leave_out_what_the_address_and_namespace_say(tmp_path: Path) -> None:
+    namespace = uuid.UUID("3a1f0c2e-7b6d-4e5f-9a8b-0c1d2e3f4a5b")
+
+    def change(i: int, **extra: object) -> RecordChange:
+        key = f"oplacrm:contacts:{i}"
+        fields: dict[str, object] = {
+            "address": f"record.people[{key}]",
+            "mapping": "people",
+            "source_key": key,
+            "twenty_object": "person",
+            "twenty_id": str(uuid.uuid5(namespace, key)),
+            "action": Action.CREATE,
+            "reason": "new",
+            "payload_digest": "sha256:x",
+            "phase": "mapping.people",
+        }
+        return RecordChange.model_validate({**fields, **extra})
+
+    changes = [
+        change(1),
+        change(2, existing_id="e", action=Action.MERGE),
+        change(3, twenty_id="00000000-0000-4000-8000-000000000003"),  # not deterministic: kept
+        change(4, phase="link.people.boss", action=Action.UPDATE),
+        change(5, field_diffs=(FieldDiff(path="name", before="A", after="B"),)),
+    ]
+    assert b'"twenty_id"' not in change_line(changes[0], namespace)
+    assert b'"mapping"' not in change_line(changes[0], namespace)
+    assert b'"twenty_id"' in change_line(changes[2], namespace)
+    path = tmp_path / "p.plan"
+    with PlanWriter(tmp_path, namespace=namespace) as writer:
+        for item in changes:
+            writer.add(item)
+        writer.finish(_header(namespace=str(namespace)), path)
+    assert list(iter_record_changes(path)) == changes
+    with (
+        PlanWriter(tmp_path, namespace=namespace) as writer,
+        pytest.raises(PlanError, match="another id namespace"),
+    ):
+        writer.finish(_header(), tmp_path / "q.plan")
