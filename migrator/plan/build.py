@@ -147,11 +147,14 @@ class PlanBuilder:
         body: Mapping[str, Any] | None = None,
         sensitive: Iterable[str] = (),
         files: int = 0,
+        trusted: bool = False,
     ) -> None:
         """One record change of the current phase.
 
         ``counts_as`` is ``record`` (a source row's record) or ``link`` (a second-pass link of
-        it); ``owner`` is the mapping it counts under (default: the change's own mapping).
+        it); ``owner`` is the mapping it counts under (default: the change's own mapping);
+        ``trusted`` says its address and id are the mapper's (the file line can leave them out
+        unchecked, :func:`~migrator.plan.planfile.change_line`).
         """
         if self._current < 0 or change.phase != self.phases[self._current]:
             raise PlanError(f"a change of {change.phase} arrived outside its phase")
@@ -163,7 +166,7 @@ class PlanBuilder:
             counts["links"] += 1
         if change.action is Action.NOOP:
             return
-        self._writer.add(change)
+        self._writer.add(change, trusted=trusted)
         self._tally(change, files)
         samples = self._samples.setdefault(mapping, [])
         if body is not None and len(samples) < SAMPLES_PER_MAPPING and counts_as == "record":

@@ -68,20 +68,44 @@ def _deterministic(namespace: bytes, source_key: str, twenty_id: str) -> bool:
     return twenty_id == expected
 
 
-def change_line(change: RecordChange, namespace: uuid.UUID | None = None) -> bytes:
+def change_line(
+    change: RecordChange, namespace: uuid.UUID | None = None, *, trusted: bool = False
+) -> bytes:
     """The file line of one change, as UTF-8 with its newline.
 
     Without ``namespace``: ``canonical_json(change.model_dump(mode="json",
     exclude_defaults=True))``. With it, the fields its address and the namespace determine are
-    left out (module doc; :func:`change_from_line` puts them back). Lines with field differences
-    (values that may be floats the two encoders spell differently) take the canonical path;
-    the others are encoded with orjson, whose sorted output is byte for byte canonical for text.
+    left out (module doc; :func:`change_from_line` puts them back): checked, unless ``trusted``
+    says the change's address is ``record.<mapping>[<source_key>]`` and its ``twenty_id`` the
+    deterministic id (a planner's record changes, made from the mapper's desired records).
+    Lines with field differences (values that may be floats the two encoders spell
+    differently) take the canonical path; the others are encoded with orjson, whose sorted
+    output is byte for byte canonical for text.
     """
-    if change.field_diffs:
+    if change.field_diffs or namespace is None:
+        if not change.field_diffs:
+            return _full_line(change)
         data: dict[str, Any] = change.model_dump(mode="json", exclude_defaults=True)
         if namespace is not None:
-            _compact(data, change, namespace)
+            _compact(data, change, namespace, trusted)
         return (canonical_json(data) + "\n").encode("utf-8")
+    if not trusted and not _derivable(change, namespace):
+        return _full_line(change)
+    data = {
+        "action": change.action.value,
+        "address": change.address,
+        "payload_digest": change.payload_digest,
+        "reason": change.reason,
+        "twenty_object": change.twenty_object,
+    }
+    if change.phase != "mapping." + change.mapping:
+        data["phase"] = change.phase
+    if change.existing_id is not None:
+        data["existing_id"] = change.existing_id
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+
+
+def _full_line(change: RecordChange) -> bytes:
     data = {
         "action": change.action.value,
         "address": change.address,
@@ -95,19 +119,24 @@ def change_line(change: RecordChange, namespace: uuid.UUID | None = None) -> byt
     }
     if change.existing_id is not None:
         data["existing_id"] = change.existing_id
-    if namespace is not None:
-        _compact(data, change, namespace)
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
-def _compact(data: dict[str, Any], change: RecordChange, namespace: uuid.UUID) -> None:
-    if change.address != f"record.{change.mapping}[{change.source_key}]":
+def _derivable(change: RecordChange, namespace: uuid.UUID) -> bool:
+    """True when the address and the namespace determine mapping, source key and id."""
+    return change.address == f"record.{change.mapping}[{change.source_key}]" and _deterministic(
+        namespace.bytes, change.source_key, change.twenty_id
+    )
+
+
+def _compact(
+    data: dict[str, Any], change: RecordChange, namespace: uuid.UUID, trusted: bool
+) -> None:
+    if not trusted and not _derivable(change, namespace):
         return
-    del data["mapping"], data["source_key"]
+    del data["mapping"], data["source_key"], data["twenty_id"]
     if change.phase == f"mapping.{change.mapping}":
         del data["phase"]
-    if _deterministic(namespace.bytes, change.source_key, change.twenty_id):
-        del data["twenty_id"]
 
 
 def change_from_line(line: str, namespace: str) -> RecordChange:
@@ -238,9 +267,10 @@ class PlanWriter:
         self.quarantined = 0
         self.held = 0
 
-    def add(self, change: RecordChange) -> None:
-        """Append one record change (apply order is the order of calls)."""
-        self._spool.write(change_line(change, self.namespace))
+    def add(self, change: RecordChange, *, trusted: bool = False) -> None:
+        """Append one record change (apply order is the order of calls). ``trusted``: its
+        address and id are the mapper's (see :func:`change_line`)."""
+        self._spool.write(change_line(change, self.namespace, trusted=trusted))
         self.count += 1
 
     def add_outcome(self, entry: QuarantineEntry | HoldEntry) -> None:

@@ -27,8 +27,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from migrator.addresses import record_address
 from migrator.errors import PlanError
 from migrator.graph import GraphNode, MigrationGraph, NodeKind
+from migrator.identity import twenty_id
 from migrator.mapping.model import DesiredRecord, Finding, Link, MappingResult, RowOutcome
 from migrator.model import Action
 from migrator.plan.build import PlanBuilder
@@ -132,6 +134,7 @@ class Planner:
         self.state = state
         self.reader = reader
         self.builder = builder
+        self._rules_of: dict[str, tuple[MatchRule, ...]] = {}
         self.id_map: dict[str, str] = {}
         """Deterministic id → Twenty id of records migrator merged into or restored."""
         self.blocked: set[str] = set()
@@ -145,6 +148,8 @@ class Planner:
         self.spools: dict[str, Spool] = {}
         self._sampled: dict[str, int] = {}
         self._diff_reads: dict[str, int] = {}
+        self._checked: set[str] = set()
+        """Mappings whose records' addresses and ids were checked (:meth:`_check_ids`)."""
 
     def run(self) -> None:
         """Plan every record, link and target phase of the graph, in apply order."""
@@ -173,8 +178,25 @@ class Planner:
                 spool.discard()
 
     def _rules(self, mapping: str) -> tuple[MatchRule, ...]:
-        body = self.spec.objects.get(mapping)
-        return tuple(rule.fields for rule in body.match) if body is not None else ()
+        rules = self._rules_of.get(mapping)
+        if rules is None:
+            body = self.spec.objects.get(mapping)
+            rules = tuple(rule.fields for rule in body.match) if body is not None else ()
+            self._rules_of[mapping] = rules
+        return rules
+
+    def _check_ids(self, desired: DesiredRecord) -> None:
+        """Check once per mapping that the mapper's addresses and ids are the deterministic
+        ones of this plan's namespace (its record lines then leave them out)."""
+        address = record_address(desired.mapping, desired.source_key)
+        if desired.address != address or desired.twenty_id != twenty_id(
+            self.settings.namespace, desired.source_key
+        ):
+            raise PlanError(
+                f"the mapper gave {desired.address} another address or id than the plan's",
+                hint="this is a bug in migrator; please report it with the spec",
+            )
+        self._checked.add(desired.mapping)
 
     def _rules_by_object(self) -> dict[str, list[MatchRule]]:
         found: dict[str, list[MatchRule]] = {}
@@ -233,6 +255,8 @@ class Planner:
     ) -> None:
         if desired.mapping not in states:
             states[desired.mapping] = self._load(desired.mapping)
+        if desired.mapping not in self._checked:
+            self._check_ids(desired)
         entry = states[desired.mapping].take(desired.address)
         if self._held(desired):
             return
@@ -342,7 +366,11 @@ class Planner:
         if change is None:
             raise PlanError(f"no decision for {desired.address}")
         self.builder.add_change(
-            change, body=decision.body, sensitive=desired.sensitive_fields, files=len(desired.files)
+            change,
+            body=decision.body,
+            sensitive=desired.sensitive_fields,
+            files=len(desired.files),
+            trusted=desired.mapping in self._checked,
         )
         for link in desired.links:
             intent = LinkIntent(
