@@ -90,10 +90,11 @@ class Mapping(SpecModel):
     identity: str | None = None
     """The source path of the identity; None means the source object's primary key."""
     match: tuple[MatchRule, ...] = ()
-    on_match: Literal["merge", "adopt"] = "merge"
+    on_match: Literal["merge"] = "merge"
     """When a match rule finds an existing Twenty record: ``merge`` writes this mapping's fields
-    into it (the plan shows it, destroy puts its pre-image back); ``adopt`` leaves it as it is
-    and points references at it."""
+    into it (the plan shows it, destroy puts its pre-image back). Leaving the record as it is
+    and only pointing references at it (``adopt``) is not supported yet: the planner would
+    merge instead, so the spec refuses it rather than write into a record by surprise."""
     discriminator: Discriminator | None = None
     fields: dict[str, FieldMapping] = Field(default_factory=dict)
     """Twenty field name → where its value comes from."""
