@@ -18,17 +18,14 @@ import argparse
 import itertools
 import json
 import os
-import re
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
+from served_sandbox import drain, start_sandbox
 
 from migrator import __version__
 from migrator.addresses import record_address
@@ -54,47 +51,6 @@ NAME = "bench-apply"
 NAMESPACE = migration_namespace(NAME)
 FINGERPRINT = "sha256:" + "0" * 64
 PER_COMPANY = 4
-
-
-def start_sandbox(rate: int, latency: float, db: Path) -> tuple[subprocess.Popen[str], str, str]:
-    """``migrator sandbox serve`` in a child process; returns it, its URL and its API key."""
-    command = [
-        sys.executable, "-m", "migrator", "sandbox", "serve", "--port", "0", "--db", str(db),
-        "--rate-limit-long", str(rate), "--rate-limit-long-ttl", "60000",
-        "--latency", str(latency),
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    url = key = ""
-    assert process.stdout is not None
-    for line in process.stdout:
-        if match := re.match(r"Sandbox listening on (\S+)", line):
-            url = match.group(1)
-        elif line.startswith("API key: "):
-            key = line.split(": ", 1)[1].strip()
-        if url and key:
-            return process, url, key
-    raise SystemExit("the sandbox did not start")
-
-
-def drain(url: str, key: str, threads: int = 64) -> float:
-    """Spend the bucket's burst with concurrent one-row reads until the sandbox answers 429."""
-    stop = threading.Event()
-    headers = {"Authorization": f"Bearer {key}"}
-    limits = httpx.Limits(max_connections=threads)
-    with httpx.Client(base_url=url, headers=headers, limits=limits, timeout=60.0) as http:
-
-        def hammer() -> None:
-            while not stop.is_set():
-                if http.get("/rest/companies", params={"limit": "1"}).status_code == 429:
-                    stop.set()
-
-        workers = [threading.Thread(target=hammer) for _ in range(threads)]
-        started = time.monotonic()
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-    return time.monotonic() - started
 
 
 def _company(n: int) -> Desired:
@@ -259,12 +215,16 @@ def main() -> None:
     source = SyntheticSource(companies)
     with tempfile.TemporaryDirectory(prefix="bench-apply-") as tmp:
         work = Path(tmp)
-        process, url, key = start_sandbox(args.rate, args.latency, work / "sandbox.db")
+        process, url, key = start_sandbox(
+            work / "sandbox.db",
+            *("--rate-limit-long", str(args.rate), "--rate-limit-long-ttl", "60000"),
+            *("--latency", str(args.latency)),
+        )
         try:
             identity = identify(url, key)
             plan = work / "plan.gz"
             write_plan(plan, source, DestinationIdentity(**identity.model_dump()), args.concurrency)
-            drained = drain(url, key)
+            drained = drain(url, key, threads=64)
             limits = PacingLimits(short_limit=100, long_limit=args.rate)
             settings = ClientSettings(
                 limits=limits,

@@ -22,9 +22,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -34,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from served_sandbox import drain, start_sandbox
 
 from migrator.twenty.client import ClientSettings, TwentyClient
 from migrator.twenty.models import AuditEvent
@@ -41,50 +39,6 @@ from migrator.twenty.pacing import PacingLimits
 from migrator.twenty.transport import build_http_client
 
 NAMESPACE = uuid.UUID("0c7d5e0a-2f38-4b6b-9a0e-5b1f8e3c2d71")
-
-
-def start_sandbox(args: argparse.Namespace, db: Path) -> tuple[subprocess.Popen[str], str, str]:
-    """``migrator sandbox serve`` in a child process; returns it, its URL and its API key."""
-    command = [
-        sys.executable, "-m", "migrator", "sandbox", "serve", "--port", "0", "--db", str(db),
-        "--rate-limit-long", str(args.rate), "--rate-limit-long-ttl", "60000",
-        "--latency", str(args.latency), "--twenty-version", args.version,
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    url = key = ""
-    assert process.stdout is not None
-    for line in process.stdout:
-        if match := re.match(r"Sandbox listening on (\S+)", line):
-            url = match.group(1)
-        elif line.startswith("API key: "):
-            key = line.split(": ", 1)[1].strip()
-        if url and key:
-            return process, url, key
-    raise RuntimeError("the sandbox did not start")
-
-
-def drain(url: str, key: str, threads: int = 96) -> float:
-    """Spend the bucket's burst with concurrent one-row reads until the sandbox answers 429."""
-    stop = threading.Event()
-    with httpx.Client(
-        base_url=url,
-        headers={"Authorization": f"Bearer {key}"},
-        limits=httpx.Limits(max_connections=threads),
-        timeout=60.0,
-    ) as http:
-
-        def hammer() -> None:
-            while not stop.is_set():
-                if http.get("/rest/companies", params={"limit": "1"}).status_code == 429:
-                    stop.set()
-
-        workers = [threading.Thread(target=hammer) for _ in range(threads)]
-        started = time.monotonic()
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-    return time.monotonic() - started
 
 
 def batches(count: int, size: int) -> Iterator[list[dict[str, Any]]]:
@@ -153,9 +107,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """One measured run; returns the figures."""
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
-        process, url, key = start_sandbox(args, Path(tmp) / "bench.db")
+        process, url, key = start_sandbox(
+            Path(tmp) / "bench.db",
+            *("--rate-limit-long", str(args.rate), "--rate-limit-long-ttl", "60000"),
+            *("--latency", str(args.latency), "--twenty-version", args.version),
+        )
         try:
-            drain_s = drain(url, key)
+            drain_s = drain(url, key, threads=96)
             events: list[tuple[float, AuditEvent]] = []
             lock = threading.Lock()
 
