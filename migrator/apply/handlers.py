@@ -140,7 +140,8 @@ def _upload(ctx: HandlerContext, desired: Desired, body: dict[str, Any]) -> list
         field_id = ctx.file_field_ids.get((desired.twenty_object, ref.field))
         if field_id is None:
             raise ApplyError(f"Twenty has no FILES field {desired.twenty_object}.{ref.field}")
-        stored = ctx.client.upload_file(field_id, path.name, content)
+        media_type = ref.media_type or "application/octet-stream"
+        stored = ctx.client.upload_file(field_id, path.name, content, media_type)
         uploaded.append(stored.id)
         by_field.setdefault(ref.field, []).append({"fileId": stored.id, "label": ref.label})
     body.update(by_field)

@@ -19,7 +19,8 @@ References (``ref``) resolve through the referenced mapping's :class:`MappingInd
 
 Deduplicated targets are replaced by their winner. Owners resolve through
 :mod:`migrator.mapping.owners`; files are checked against the size policy and become
-:class:`FileRef` values (the FILES field itself is filled by apply after the upload).
+:class:`FileRef` values carrying the media type the row declares (``mimeType``/``mime_type``),
+which apply sends with the upload (the FILES field itself is filled by apply after the upload).
 """
 
 from __future__ import annotations
@@ -189,9 +190,12 @@ def file_writer(field: str, path: str, bundle: Bundle, max_bytes: int, max_mb: f
                 f"{where}: the file has {size} bytes, over the {max_mb:g} MB file policy",
             )
         stem = local.name.split(".", 1)[0]
-        label = record.fields.get("file_name") or record.fields.get("fileName") or local.name
+        fields = record.fields
+        label = fields.get("file_name") or fields.get("fileName") or local.name
+        media = fields.get("mime_type") or fields.get("mimeType") or ""
         sha = stem if _SHA256.match(stem) else ""
-        ctx.file(FileRef(field, relative.replace("\\", "/"), size, sha, str(label)))
+        posix = relative.replace("\\", "/")
+        ctx.file(FileRef(field, posix, size, sha, str(label), str(media).strip().lower()))
 
     return write
 

@@ -61,7 +61,8 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class FileRef:
-    """A bundle file to upload for a FILES field (``attachment.file``) before the record.
+    """A bundle file to upload for a FILES field (``attachment.file``) before the record, or an
+    image embedded in a RICH_TEXT field (``inline``).
 
     The FILES field itself is not in the record's payload (its file id exists only after the
     upload): apply uploads the file and adds ``{<field>: [{"fileId": <id>, "label": label}]}``.
@@ -74,6 +75,13 @@ class FileRef:
     sha256: str
     """The file's sha256 as its bundle name states it (empty when the name is not one)."""
     label: str
+    media_type: str = ""
+    """The MIME type the bundle declares for the file (empty: none); sent with the upload."""
+    inline: str = ""
+    """For an image embedded in the RICH_TEXT ``field`` (:mod:`migrator.mapping.inline_images`):
+    the link target as the markdown writes it, which apply replaces by the uploaded file's URL
+    (the file is attached to the record through an ``attachment``, as Twenty's editor does).
+    Empty for a file of a FILES field."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,9 @@
 Upload is Twenty's GraphQL multipart request on ``POST /metadata`` (the GraphQL multipart request
 spec: an ``operations`` part, a ``map`` part, then the file parts) running
 ``uploadFilesFieldFile(file, fieldMetadataId)``; the answer is ``{id, path, size, createdAt, url}``
-and the id goes into a FILES value such as ``attachment.file: [{fileId, label}]``. That mutation is
+and the id goes into a FILES value such as ``attachment.file: [{fileId, label}]``. The stored
+``mimeType`` is Twenty's: detected from the bytes, else the name's extension
+(:mod:`migrator.sandbox.media_types`), not the part's ``Content-Type``. That mutation is
 the only GraphQL the sandbox answers; anything else gets a GraphQL error. ``GET
 /file/files-field/{id}`` returns the bytes.
 """
@@ -17,6 +19,7 @@ from email.parser import BytesParser
 from typing import Any
 
 from migrator.sandbox.http import Request, Response
+from migrator.sandbox.media_types import stored_media_type
 from migrator.sandbox.workspace import Workspace
 
 MAX_FILES = 10
@@ -76,14 +79,15 @@ def upload(ws: Workspace, req: Request, workspace_id: str) -> Response:
     part = parts.get(str(key))
     if part is None:
         return _graphql_error(f"Missing file part {key}")
-    content = part.get_payload(decode=True)
+    payload = part.get_payload(decode=True)
+    content = payload if isinstance(payload, bytes) else b""
     name = part.get_filename() or "file"
     with ws.store.write() as conn:
         doc = ws.files.save(
             conn,
             name=name,
-            content=content if isinstance(content, bytes) else b"",
-            mime_type=part.get_content_type(),
+            content=content,
+            mime_type=stored_media_type(content, name),
             field_id=field_id,
             workspace_id=workspace_id,
             now=ws.now(),

@@ -173,12 +173,6 @@ def test_no_patient_value_in_anything_the_tool_printed_or_wrote(
         assert leaks(text, values) == [], where
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="migrator/apply/handlers.py: files are uploaded without a content type, so Twenty "
-    "stores every X-ray, photo and consent form as application/octet-stream (the client's "
-    "default) although the bundle gives each file's mimeType",
-)
 def test_row_10_uploaded_files_keep_their_media_type(aerona: AppliedExample) -> None:
     attachments = aerona.by_source("attachments", "attachments")
     files = {f["id"]: f for f in aerona.snapshot["files"]}
