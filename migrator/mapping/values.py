@@ -10,7 +10,8 @@
 3. the value map: by text (``"7"`` matches 7; Unicode NFC so composed and decomposed Vietnamese
    compare equal), element by element for lists; an unlisted value takes ``default``, or
    quarantines the row (``unmapped_value``) with ``default: error``; no value (None) is never
-   mapped, so it stays no value;
+   mapped: a source with no value writes ``if_missing`` when the spec gives it (a target value,
+   through neither transforms nor map: ``if_missing: PRIVATE  # no NHS band``), else no value;
 4. the conversion into the field's type (:mod:`migrator.mapping.coerce`).
 
 Problems go through the field's ``on_invalid`` (:meth:`RowContext.judge`); a conversion that fails
@@ -124,7 +125,7 @@ def _check_of(spec: ValueSpec, env: ValueEnv) -> tuple[Check | None, bool]:
 def plain_source(spec: ValueSpec, env: ValueEnv) -> RecordGetter | None:
     """The path getter of a value that is nothing but a source path (no check, not required,
     no transforms, no map): writers read it directly, the fastest path."""
-    if spec.from_ is None or spec.transforms or spec.map is not None:
+    if spec.from_ is None or spec.transforms or spec.map is not None or spec.if_missing is not None:
         return None
     check, required = _check_of(spec, env)
     return record_getter(spec.from_) if check is None and not required else None
@@ -235,7 +236,8 @@ def compile_value(spec: ValueSpec, target: Target, env: ValueEnv) -> ValueFn:
     label = target.label
     judged = "drop" if spec.on_invalid == "warn" else spec.on_invalid
 
-    if not stages:
+    missing = spec.if_missing
+    if not stages and missing is None:
 
         def direct(record: SourceRecord, ctx: RowContext) -> Any:
             found = source(record, ctx)
@@ -250,10 +252,13 @@ def compile_value(spec: ValueSpec, target: Target, env: ValueEnv) -> ValueFn:
 
     def value(record: SourceRecord, ctx: RowContext) -> Any:
         found = source(record, ctx)
-        for stage in stages:
-            if found is None:
-                return None
-            found = stage(found, ctx)
+        if found is None:
+            found = missing
+        else:
+            for stage in stages:
+                found = stage(found, ctx)
+                if found is None:
+                    return None
         if found is None:
             return None
         try:

@@ -110,6 +110,7 @@ def check_value(checker: Checker, site: Site, value: ValueSpec, *, is_bare: bool
     _check_aggregate(checker, site, value)
     _check_transforms(checker, site, value)
     _check_map(checker, site, value)
+    _check_if_missing(checker, site, value)
     checker.switch_known(value.when, (*path, "when"))
     checker.switch_known(value.unless, (*path, "unless"))
     return True
@@ -200,6 +201,21 @@ def _is_timezone(name: str) -> bool:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def _check_if_missing(checker: Checker, site: Site, value: ValueSpec) -> None:
+    if value.if_missing is None:
+        return
+    kinds = {"const": value.has_const, "ref": value.ref, "owner": value.owner, "file": value.file}
+    for kind, given in kinds.items():
+        if given:
+            checker.error(
+                f"`if_missing` does not apply with `{kind}`",
+                (*site.path, "if_missing"),
+                key=True,
+                hint="remove `if_missing`: it fills a value the source does not have",
+            )
+            return
 
 
 def _check_map(checker: Checker, site: Site, value: ValueSpec) -> None:
@@ -305,6 +321,8 @@ def _check_option_results(
             results.append((value.default, (*site.path, "default")))
     elif value.has_const and isinstance(value.const, str):
         results.append((value.const, (*site.path, "const")))
+    if value.if_missing is not None:
+        results.append((value.if_missing, (*site.path, "if_missing")))
     for result, where in results:
         if result is not None and result not in target.options:
             checker.error(f"`{result}` is not an option of `{obj}.{target.name}`", where, hint=hint)

@@ -170,6 +170,11 @@ class ValueSpec(SpecModel):
     map: dict[str, Scalar] | None = None
     default: Scalar = None
     """With ``map``: the value for unlisted source values, or ``error``. Required with ``map``."""
+    if_missing: Scalar = None
+    """The value written when the source has no value (a missing or null field, no lookup or
+    aggregate result): a target value, written as is, through neither transforms nor ``map``
+    (``if_missing: PRIVATE`` for a plan without an NHS band). A value the source has but that
+    a transform drops as invalid is not replaced."""
     on_invalid: Literal["quarantine", "warn", "drop"] | None = None
     """What to do when the source value fails its validator (NHS number, email …):
     ``quarantine`` the record, ``warn`` and write the value as is, or ``drop`` the value with a

@@ -175,16 +175,9 @@ class OpenedPlan:
 
 
 def embedded_spec(header: PlanHeader) -> MigrationSpec:
-    """The spec a plan embeds, as a model that behaves as the loaded spec did.
-
-    A plan embeds the spec dumped with every default written out; read back as it is, defaults
-    would count as written (``const: null``, ``default: null``) and change what the mapper
-    makes. Values equal to their default are dropped before the spec is read again. Should that
-    ever change a payload (a ``null`` written on purpose), the digest check refuses the plan.
-    """
-    spec = MigrationSpec.model_validate(header.spec)
-    trimmed = spec.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    return MigrationSpec.model_validate(trimmed)
+    """The spec a plan embeds, as the model the loader gave: the plan embeds only what the spec
+    wrote (:func:`~migrator.workflows.plan.spec_document`), so what was written stays written."""
+    return MigrationSpec.model_validate(header.spec)
 
 
 def open_plan(

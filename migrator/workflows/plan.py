@@ -68,8 +68,11 @@ def default_mapper_factory() -> MapperFactory:
 
 
 def spec_document(spec: MigrationSpec) -> dict[str, Any]:
-    """The spec as embedded in a plan: canonical JSON data, aliases as written in YAML."""
-    data: dict[str, Any] = spec.model_dump(mode="json", by_alias=True)
+    """The spec as embedded in a plan: canonical JSON data, aliases as written in YAML, and only
+    what the spec wrote (no defaults), so reading it back gives the model the loader gave — what
+    was written stays written (``const: null``), what was not stays unwritten — and a field added
+    to the spec language later does not change the digest of specs that do not use it."""
+    data: dict[str, Any] = spec.model_dump(mode="json", by_alias=True, exclude_unset=True)
     return data
 
 

@@ -45,12 +45,6 @@ def test_row_10_oversized_file_is_quarantined_with_the_reason(
     assert "file_too_large" in aerona_planted.plan_run.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="migrator/mapping (RICH_TEXT bodies): nothing re-hosts an image embedded in a note's "
-    "text: the body is written verbatim with the bundle path and no file is uploaded for it "
-    "(no code in migrator handles inline images; sources.md does not define their form)",
-)
 def test_row_03_images_embedded_in_a_note_are_uploaded_and_linked(
     aerona_planted: AppliedExample,
 ) -> None:
@@ -79,12 +73,6 @@ def test_patients_sharing_an_email_are_never_merged(aerona: AppliedExample) -> N
     assert quarantined.get("aeronaclinic:patients:100004") == "duplicate_email"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="migrator/mapping/values.py: a value map's `default` is never applied to a missing "
-    "source value (`one()` returns None first), so the example's treatmentType "
-    "`default: PRIVATE  # no NHS band: a private plan` leaves private plans without a type",
-)
 def test_row_06_plan_without_nhs_band_is_private(aerona: AppliedExample) -> None:
     opportunities = aerona.by_source("opportunities", "treatment_plans")
     rows = aerona.written_rows("treatment_plans", "treatment_plans", "treatmentPlanId")
