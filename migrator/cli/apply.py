@@ -1,10 +1,11 @@
 """``migrator apply PLANFILE`` or ``migrator apply SPEC [--auto-approve]``.
 
 A saved plan (gzip) runs as it is; a spec is planned first, its summary shown, and applied only
-after the user types ``yes`` (without a terminal, only with ``--auto-approve``). The destination
-is printed before anything is written. Progress goes to stderr: a bar per phase on a terminal
-(records, rate, ETA at the rate limit), a plain line every few seconds otherwise; each phase's
-reconciliation and the run's summary go to stdout.
+after the user types ``yes`` (without a terminal, only with ``--auto-approve``); ``--sample N``
+plans and applies a sample migration of about N related records (:mod:`migrator.sample`).
+The destination is printed before anything is written. Progress goes to stderr: a bar per phase
+on a terminal (records, rate, ETA at the rate limit), a plain line every few seconds otherwise;
+each phase's reconciliation and the run's summary go to stdout.
 """
 
 from __future__ import annotations
@@ -193,6 +194,12 @@ def _summary(result: ApplyResult) -> str:
     help="Seconds to wait for the lock.",
 )
 @click.option("--expect-digest", help="Refuse a plan file whose sha256 differs.")
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Apply a sample migration of SPEC: about N records, related records together.",
+)
 def apply_command(
     target: Path,
     auto_approve: bool,
@@ -200,6 +207,7 @@ def apply_command(
     audit_log: Path | None,
     lock_timeout: float,
     expect_digest: str | None,
+    sample: int | None,
 ) -> int:
     """Apply a saved plan (PLANFILE), or plan SPEC, show it and apply it after confirmation."""
     environ = dict(os.environ)
@@ -211,8 +219,17 @@ def apply_command(
             detail="Nothing was planned or written.",
             hint="pass the approved plan file itself: migrator apply --expect-digest SHA256 FILE",
         )
+    if sample is not None and is_plan:
+        raise UsageError(
+            "--sample goes with a spec; a saved plan is applied as it was made",
+            detail="Nothing was written.",
+            hint="make the sample plan with `migrator plan SPEC --sample N -o FILE`, "
+            "then `migrator apply FILE`",
+        )
     if not is_plan:
-        planned = apply_workflows.plan_for_apply(target, environ=environ, display_path=str(target))
+        planned = apply_workflows.plan_for_apply(
+            target, environ=environ, display_path=str(target), sample=sample
+        )
         click.echo("\n".join(summary_lines(planned.header)))
         if not planned.header.has_changes or planned.path is None:
             click.echo("No changes: nothing to apply.")

@@ -1,6 +1,7 @@
 """``migrator plan SPEC [-o FILE] [--format text|markdown|json] [--target MAPPING]… [--refresh]
-[--destroy] [--detailed-exitcode]``; ``--destroy`` plans the rollback from the state
-(:func:`migrator.workflows.destroy.plan_destroy`) and lists what users changed since."""
+[--destroy] [--sample N] [--detailed-exitcode]``; ``--destroy`` plans the rollback from the state
+(:func:`migrator.workflows.destroy.plan_destroy`) and lists what users changed since; ``--sample
+N`` plans a sample migration of about N related records (:mod:`migrator.sample`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import click
 from migrator import workflows
 from migrator.cli.destroy import conflict_text
 from migrator.cli.errors import EXIT_CHANGES, EXIT_OK
+from migrator.errors import UsageError
 from migrator.plan.planfile import iter_plan_outcomes, iter_record_changes
 from migrator.render.views import PLAN_FORMATS, PlanFormat, render_plan
 
@@ -27,6 +29,12 @@ from migrator.render.views import PLAN_FORMATS, PlanFormat, render_plan
 @click.option("--refresh", is_flag=True, help="Read back every record migrator wrote (drift).")
 @click.option(
     "--destroy", is_flag=True, help="Plan the rollback of everything the state says was written."
+)
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Plan a sample migration: about N records of every mapping, related records together.",
 )
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error."
@@ -45,10 +53,17 @@ def plan_command(
     targets: tuple[str, ...],
     refresh: bool,
     destroy: bool,
+    sample: int | None,
     detailed_exitcode: bool,
     fmt: PlanFormat,
 ) -> int:
     """Compute what applying SPEC would change in Twenty, and optionally save it."""
+    if destroy and sample is not None:
+        raise UsageError(
+            "--destroy and --sample do not go together",
+            hint="a destroy removes whatever the state holds, a sample included: "
+            "migrator plan SPEC --destroy",
+        )
 
     def announce(requests: int) -> None:
         click.echo(f"--refresh reads back the state's records: {requests} requests.", err=True)
@@ -69,6 +84,7 @@ def plan_command(
                 refresh=refresh,
                 on_refresh_budget=announce,
                 display_path=str(spec),
+                sample=sample,
             )
         mermaid = None
         if fmt == "markdown":

@@ -69,6 +69,10 @@ class StateMeta(FrozenModel):
     """The UUID namespace of the deterministic ids (:mod:`migrator.identity`); never changes."""
     destination: Destination | None = None
     """The workspace this state belongs to (set by the first bind, never changed)."""
+    sample: int | None = None
+    """The size asked of the sample migration the state's records come from (``apply
+    --sample N``, :mod:`migrator.sample`); ``None`` (the default, and every state written before
+    samples existed) when they come from full runs or the state holds none. Destroy clears it."""
 
     @property
     def is_empty(self) -> bool:

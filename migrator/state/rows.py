@@ -255,6 +255,7 @@ META_MIGRATION_NAME = "migration_name"
 META_NAMESPACE = "namespace"
 META_BASE_URL = "destination_base_url"
 META_WORKSPACE_ID = "destination_workspace_id"
+META_SAMPLE = "sample_size"
 
 
 def meta_from_rows(rows: Sequence[Row]) -> StateMeta:
@@ -274,4 +275,5 @@ def meta_from_rows(rows: Sequence[Row]) -> StateMeta:
         migration_name=values.get(META_MIGRATION_NAME),
         namespace=values.get(META_NAMESPACE),
         destination=destination,
+        sample=int(values[META_SAMPLE]) if META_SAMPLE in values else None,
     )

@@ -61,7 +61,9 @@ def record_view(entry: RecordEntry, *, include_pre_images: bool = False) -> dict
 
 def _header(store: StateReader) -> dict[str, Any]:
     meta = store.meta()
-    return {
+    # a sample's size is shown only when there is one, so full-run states print as before
+    sample = {"sample": meta.sample} if meta.sample is not None else {}
+    return sample | {
         "cursors": {c.stream: _without(c, "stream") for c in store.cursors()},
         "destination": None if meta.destination is None else meta.destination.model_dump(),
         "format_version": meta.format_version,

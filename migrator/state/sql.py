@@ -73,6 +73,7 @@ SELECT_META_VALUE = "SELECT value FROM meta WHERE name = ?"
 UPSERT_META = """INSERT INTO meta (name, value) VALUES (?, ?)
     ON CONFLICT (name) DO UPDATE SET value = excluded.value
     WHERE meta.value IS DISTINCT FROM excluded.value"""
+DELETE_META = "DELETE FROM meta WHERE name = ?"
 
 # --- records ----------------------------------------------------------------------------------
 RECORD_COLUMNS = (

@@ -139,6 +139,11 @@ class StateBatch(Protocol):
         """Bind an unbound state; a bound one must match (else ``LineageMismatch``)."""
         ...
 
+    def mark_sample(self, size: int | None) -> None:
+        """Record that the state's records come from a sample of ``size`` records asked for
+        (``StateMeta.sample``); None records that they do not."""
+        ...
+
     def start_run(self, kind: RunKind, plan_digest: str, *, run_id: str | None = None) -> RunEntry:
         """Open a run in the journal (status ``running``); returns it as it will be stored."""
         ...

@@ -119,6 +119,13 @@ class SqlStateBatch:
         }
         self._changed += self._db.execute_many(sql.UPSERT_META, sorted(values.items()))
 
+    def mark_sample(self, size: int | None) -> None:
+        """Record that the state's records come from a sample of ``size`` (None: they do not)."""
+        if size is None:
+            self._changed += self._db.execute(sql.DELETE_META, (rows.META_SAMPLE,))
+        else:
+            self._changed += self._db.execute(sql.UPSERT_META, (rows.META_SAMPLE, str(size)))
+
     def start_run(self, kind: RunKind, plan_digest: str, *, run_id: str | None = None) -> RunEntry:
         """Open a run in the journal (status ``running``); returns it as it will be stored."""
         run = RunEntry(

@@ -100,6 +100,8 @@ class Verifier:
     metadata: Mapping[str, ObjectMetadata]
     namespace: uuid.UUID
     sample: int | None = None
+    migration_sample: int | None = None
+    """The size of the sample migration the state holds, if it holds one (for the report)."""
     rows: dict[str, RecordDigest] = field(default_factory=dict)
     id_map: dict[str, str] = field(default_factory=dict)
     counts: dict[str, Conservation] = field(default_factory=dict)
@@ -331,6 +333,7 @@ class Verifier:
             name=self.spec.name,
             checked=sum(len(items) for items in self.to_read.values()),
             sample=self.sample,
+            migration_sample=self.migration_sample,
             findings=tuple(sorted(self.findings, key=lambda f: (f.address, f.kind))),
             finding_count=self.finding_count,
             conservation=tuple(self.counts[m] for m in sorted(self.counts)),

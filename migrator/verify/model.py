@@ -44,7 +44,8 @@ class RecordFinding(FrozenModel):
 
 class Conservation(FrozenModel):
     """Per mapping: source = written + merged + deduplicated + quarantined + held + skipped
-    (+ aggregated into another mapping's records); ``not_written`` breaks the balance."""
+    (+ aggregated into another mapping's records, + outside the sample when the state holds a
+    sample migration); ``not_written`` breaks the balance."""
 
     mapping: str
     twenty_object: str
@@ -57,6 +58,9 @@ class Conservation(FrozenModel):
     skipped: int = 0
     aggregated: int = 0
     not_written: int = 0
+    outside_sample: int = 0
+    """Source rows a sample migration left out on purpose (0 unless the state holds a sample,
+    :mod:`migrator.sample.conservation`)."""
 
     @property
     def accounted(self) -> int:
@@ -69,6 +73,7 @@ class Conservation(FrozenModel):
             + self.held
             + self.skipped
             + self.aggregated
+            + self.outside_sample
         )
 
     @property
@@ -93,6 +98,9 @@ class VerifyReport(FrozenModel):
     """Records read back and compared."""
     sample: int | None = None
     """The sample size asked for (``None``: every record)."""
+    migration_sample: int | None = None
+    """The size of the sample migration the state holds (``apply --sample N``); ``None`` when
+    the state holds a full migration. Rows outside it count as ``outside_sample``."""
     findings: tuple[RecordFinding, ...] = ()
     finding_count: int = 0
     """All findings (``findings`` lists at most a bounded number)."""

@@ -39,6 +39,8 @@ def conservation_line(c: Conservation) -> str:
         f"deduplicated {c.deduplicated} + quarantined {c.quarantined} + held {c.held} + "
         f"skipped {c.skipped} + aggregated {c.aggregated}"
     )
+    if c.outside_sample:
+        line += f" + outside the sample {c.outside_sample}"
     if c.not_written:
         line += f"  (NOT WRITTEN {c.not_written})"
     elif not c.is_balanced:
@@ -52,6 +54,13 @@ def render_text(report: VerifyReport) -> str:
     lines = [
         f"Verify {report.name}: {report.checked} records read back ({scope}), "
         f"{report.reads} read requests.",
+    ]
+    if report.migration_sample is not None:
+        lines.append(
+            f"The state holds a sample migration ({report.migration_sample} records asked for): "
+            "the rows outside it are counted, not expected in Twenty."
+        )
+    lines += [
         "",
         "Conservation:",
         *(conservation_line(c) for c in report.conservation),

@@ -6,6 +6,11 @@ state path and the source of recomputed payloads, it checks the plan before anyt
 state lock), tells the progress sink where it is about to write, and executes it
 (:mod:`migrator.apply.executor`). The CLI (``migrator/cli/apply.py``) reads the environment, opens
 the destination from the spec embedded in the plan and passes everything down.
+
+A sample plan (``plan``/``apply SPEC --sample N``) recomputes its records from the same sample
+(:mod:`migrator.sample`), runs as a ``sample`` run, and leaves the state marked as holding a
+sample (``StateMeta.sample``) so that verify checks the sample and a full plan is refused until
+``destroy`` removes it.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from migrator.errors import PlanError, UsageError
 from migrator.identity import migration_namespace
 from migrator.plan.model import PlanHeader
 from migrator.plan.planfile import plan_file_sha256, read_plan_header
+from migrator.sample import sample_bundle, sample_size_of, sample_status
 from migrator.spec.models import MigrationSpec
 from migrator.spec.validation import load_spec
 from migrator.state.location import (
@@ -238,11 +244,11 @@ def apply_plan_file(
         lock_timeout=lock_timeout,
     )
     if opened.header.kind == "destroy":  # made from the state alone: no source to recompute
-        from migrator.workflows.destroy import EmptySource
+        from migrator.workflows.destroy import EmptySource, clear_sample_mark
 
         api_key = environ.get(spec.destination.api_key_env)
         with open_spec_destination(spec, spec_dir, api_key, clock=clock) as dest:
-            return run_apply(
+            result = run_apply(
                 request,
                 client=dest.client,
                 identity=dest.identity,
@@ -252,7 +258,12 @@ def apply_plan_file(
                 progress=progress,
                 checked=(opened.header, opened.plan_digest),
             )
+        clear_sample_mark(opened.state_path, clock)  # the sample (if any) is gone
+        return result
     bundle = open_spec_bundle(spec, spec_dir)
+    size = sample_size_of(opened.header)
+    if size is not None:
+        bundle = sample_bundle(spec, bundle, size)
     api_key = environ.get(spec.destination.api_key_env)
     factory: Callable[..., Any] = mapper_factory or default_mapper_factory()
     namespace = _namespace(opened.state_path, spec.name)
@@ -263,16 +274,33 @@ def apply_plan_file(
             opened.header.spec,
             bundle.root,
         )
-        return run_apply(
-            request,
-            client=dest.client,
-            identity=dest.identity,
-            source=source,
-            fingerprint=bundle.fingerprint,
-            clock=clock,
-            progress=progress,
-            checked=(opened.header, opened.plan_digest),
-        )
+        try:
+            return run_apply(
+                request,
+                client=dest.client,
+                identity=dest.identity,
+                source=source,
+                fingerprint=bundle.fingerprint,
+                clock=clock,
+                progress=progress,
+                checked=(opened.header, opened.plan_digest),
+            )
+        finally:
+            if size is not None:
+                mark_sample(opened.state_path, size, clock)
+
+
+def mark_sample(location: Path | StateLocation, size: int, clock: Clock | None) -> None:
+    """Mark the state as holding a sample of ``size`` once a sample run has written to it (also
+    after a partial run: what it wrote is a sample's); nothing when no sample run is recorded."""
+    store = open_existing_state(location)
+    if store is None:
+        return
+    with store:
+        if store.meta().sample is not None or not sample_status(store).holds_sample:
+            return
+    with open_state(location, create=False, clock=clock) as writer, writer.batch() as tx:
+        tx.mark_sample(size)
 
 
 def _members(client: TwentyClient, spec: MigrationSpec) -> dict[str, str]:
@@ -287,12 +315,16 @@ def _members(client: TwentyClient, spec: MigrationSpec) -> dict[str, str]:
 
 
 def plan_for_apply(
-    spec_path: Path, *, environ: Mapping[str, str], display_path: str | None = None
+    spec_path: Path,
+    *,
+    environ: Mapping[str, str],
+    display_path: str | None = None,
+    sample: int | None = None,
 ) -> PlanResult:
-    """``migrator apply SPEC``, first half: plan into ``.migrator/<name>.apply.plan`` beside the
-    spec, for the CLI to show and confirm before :func:`apply_plan_file` runs it."""
+    """``migrator apply SPEC [--sample N]``, first half: plan into ``.migrator/<name>.apply.plan``
+    beside the spec, for the CLI to show and confirm before :func:`apply_plan_file` runs it."""
     out = spec_path.resolve().parent / ".migrator" / f"{spec_path.stem}.apply.plan"
-    return plan_spec(spec_path, environ=environ, out=out, display_path=display_path)
+    return plan_spec(spec_path, environ=environ, out=out, display_path=display_path, sample=sample)
 
 
 def import_state_records(

@@ -6,7 +6,8 @@ makes that plan, checks what users did since the migration (:mod:`migrator.destr
 refuses without ``force`` when they did anything the destroy would undo or break, and runs the
 plan through apply's executor (:func:`migrator.workflows.apply.run_apply`) — the same batches,
 state commits, journal (a ``destroy`` run) and audit log as any apply. Afterwards the state holds
-no records, schema resources, quarantine, holds or cursors; its journal keeps the history.
+no records, schema resources, quarantine, holds or cursors, and no sample mark (destroying a
+sample migration is how the full run is prepared); its journal keeps the history.
 """
 
 from __future__ import annotations
@@ -194,10 +195,11 @@ def destroy(
         refuse_on_conflicts(conflicts)
     if confirm is not None:
         confirm(planned.header, conflicts)
-    if not planned.header.has_changes:
-        return DestroyResult(planned, conflicts, None)
     spec, spec_dir = _spec(spec_path, environ)
     location = state_location_for_spec(spec.state, spec_path=spec_path, name=spec.name)
+    if not planned.header.has_changes:
+        clear_sample_mark(location, clock)  # a sample that wrote nothing is removed all the same
+        return DestroyResult(planned, conflicts, None)
     request = ApplyRequest(plan_path=out, state_path=location)
     api_key = environ.get(spec.destination.api_key_env)
     with open_spec_destination(spec, spec_dir, api_key, clock=clock) as dest:
@@ -215,16 +217,29 @@ def destroy(
     return DestroyResult(planned, conflicts, applied)
 
 
+def clear_sample_mark(location: Any, clock: Clock | None) -> None:
+    """Drop the state's sample mark (``StateMeta.sample``), if it has one."""
+    with open_state(location, create=False, clock=clock) as store:
+        if store.meta().sample is None:
+            return
+        with store.batch() as tx:
+            tx.mark_sample(None)
+
+
 def _clear_leftovers(location: Any, run_id: str, clock: Clock | None) -> None:
-    """Drop the quarantine, holds and cursors: they describe a migration that is gone."""
+    """Drop the quarantine, holds, cursors and sample mark: they describe a migration that is
+    gone."""
     with open_state(location, create=False, clock=clock) as store:
         quarantined = [q.address for q in store.quarantined()]
         held = [h.address for h in store.held()]
         cursors = [c.stream for c in store.cursors()]
-        if not (quarantined or held or cursors):
+        sampled = store.meta().sample is not None
+        if not (quarantined or held or cursors or sampled):
             return
         with store.batch(run_id=run_id) as tx:
             for address in (*quarantined, *held):
                 tx.release(address)
             for stream in cursors:
                 tx.forget_cursor(stream)
+            if sampled:
+                tx.mark_sample(None)

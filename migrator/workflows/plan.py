@@ -9,6 +9,10 @@ header. Nothing is written to Twenty or the state.
 
 Relative paths in the spec (bundle, state, ``sandbox:PATH``) resolve against the spec file's
 directory, which the plan records (``spec_dir``).
+
+With ``sample=N`` the plan is a sample migration's (kind ``sample``): the mapper reads only the
+rows :mod:`migrator.sample` chooses, the plan carries the sample's warning, and the state's
+guard applies (:mod:`migrator.sample.guard`: samples and full runs do not mix in one state).
 """
 
 from __future__ import annotations
@@ -38,6 +42,14 @@ from migrator.plan.model import (
 from migrator.plan.planfile import plan_file_sha256
 from migrator.plan.planner import Planner, PlannerSettings, RecordSource
 from migrator.plan.schema_diff import diff_schema, raise_errors
+from migrator.sample import (
+    SampledBundle,
+    check_full_run,
+    check_sample_run,
+    sample_bundle,
+    sample_status,
+    sample_warning,
+)
 from migrator.sources.bundle import Bundle
 from migrator.spec.models import MigrationSpec
 from migrator.spec.validation import load_spec
@@ -125,13 +137,15 @@ def plan(
     display_path: str | None = None,
     kind: PlanKind = "apply",
     planner_class: PlannerClass | None = None,
+    sample: int | None = None,
 ) -> PlanResult:
     """Compute the plan of the spec at ``spec_path`` (see the module docstring).
 
     ``environ`` supplies the spec's variables and the API key (``destination.api_key_env``).
     ``on_refresh_budget`` is told the read requests ``--refresh`` will make before any is made.
     ``kind`` and ``planner_class`` let ``delta`` (:mod:`migrator.workflows.delta`) plan with its
-    own planner (a :class:`Planner` subclass) under its own plan kind.
+    own planner (a :class:`Planner` subclass) under its own plan kind. ``sample`` makes it the
+    plan of a sample of about that many records (module docstring).
     """
     loaded = load_spec(spec_path, environ=environ, display_path=display_path)
     spec, spec_dir = loaded.spec, spec_path.resolve().parent
@@ -141,6 +155,13 @@ def plan(
     bundle = open_spec_bundle(spec, spec_dir)
     state = _open_state(spec_path, spec)
     try:
+        status, shown = sample_status(state), display_path or str(spec_path)
+        if sample is not None:
+            check_sample_run(status, sample, shown)
+            kind = "sample"
+        elif kind != "destroy":
+            check_full_run(status, shown)
+        mapped = sample_bundle(spec, bundle, sample) if sample is not None else bundle
         prior, namespace = _prior_and_namespace(state, spec)
         api_key = environ.get(spec.destination.api_key_env)
         with open_spec_destination(spec, spec_dir, api_key) as destination:
@@ -168,7 +189,7 @@ def plan(
             return _compute(
                 spec,
                 graph,
-                bundle,
+                mapped,
                 state,
                 destination,
                 context,
@@ -212,7 +233,8 @@ def _compute(
         objects,
         spool_dir=out.parent if out is not None else None,
     )
-    builder.set_schema(schema.changes, schema.warnings)
+    sampled = (sample_warning(bundle),) if isinstance(bundle, SampledBundle) else ()
+    builder.set_schema(schema.changes, (*schema.warnings, *sampled))
     expected = {m: bundle.count(spec.source_object_of(m) or "") for m in objects}
     mapper = factory(spec, bundle, spec_dir=spec_dir, members=members, namespace=namespace)
     counted: tuple[str, ...] = ()

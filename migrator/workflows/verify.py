@@ -5,6 +5,10 @@ a plan), maps the source again with the state's namespace and the workspace's me
 ``on_budget`` how many read requests the check will make before making any, then reads back the
 state's records (or a sample) and compares them (:mod:`migrator.verify.check`). Nothing is
 written anywhere.
+
+When the state holds a sample migration (``apply --sample N``), the same sample is chosen again
+and mapped, and the rows outside it are counted as ``outside_sample``
+(:mod:`migrator.sample.conservation`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from pathlib import Path
 from migrator.errors import UsageError
 from migrator.identity import migration_namespace
 from migrator.mapping import Mapper
+from migrator.sample import SampledBundle, sample_bundle
+from migrator.sample.conservation import count_outside
+from migrator.sources.bundle import Bundle
 from migrator.spec.validation import load_spec
 from migrator.state.location import open_existing_state, state_location_for_spec
 from migrator.verify.check import Verifier
@@ -55,14 +62,19 @@ def verify(
             client = dest.client
             members = {m.user_email.strip().lower(): m.id for m in client.members() if m.user_email}
             objects = {o.name_singular: o for o in client.metadata.list_objects()}
-            verifier = Verifier(spec, state, client, objects, namespace, sample)
-            mapper = Mapper(spec, bundle, members=members, namespace=namespace, spec_dir=spec_dir)
+            verifier = Verifier(spec, state, client, objects, namespace, sample, meta.sample)
+            mapped: Bundle = bundle
+            if meta.sample is not None:
+                mapped = sample_bundle(spec, bundle, meta.sample)
+            mapper = Mapper(spec, mapped, members=members, namespace=namespace, spec_dir=spec_dir)
             before = client.stats.data_requests
             try:
                 with state.snapshot():
                     verifier.collect(mapper)
             finally:
                 mapper.close()
+            if isinstance(mapped, SampledBundle):
+                verifier.counts = count_outside(verifier.counts, spec, mapped)
             budget = verifier.budget
             if on_budget is not None:
                 on_budget(budget)
