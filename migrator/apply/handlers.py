@@ -26,9 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from migrator.apply import inline_images
 from migrator.apply.join import Pair
 from migrator.apply.model import Desired
 from migrator.errors import ApplyError
+from migrator.mapping.model import FileRef
 from migrator.model import Action, digest
 from migrator.state.model import PreImage, RecordEntry, RecordStatus
 from migrator.twenty.client import TwentyClient
@@ -120,7 +122,7 @@ def _sent_ids(job: Job) -> list[tuple[str, Pair]]:
 # --- create ---------------------------------------------------------------------------------
 
 
-def _upload(ctx: HandlerContext, desired: Desired, body: dict[str, Any]) -> list[str]:
+def _upload(ctx: HandlerContext, desired: Desired, body: dict[str, Any]) -> _Uploaded:
     if ctx.bundle_root is None:
         raise ApplyError(
             f"{desired.address} has files to upload but the source has no bundle folder",
@@ -128,41 +130,66 @@ def _upload(ctx: HandlerContext, desired: Desired, body: dict[str, Any]) -> list
         )
     uploaded: list[str] = []
     by_field: dict[str, list[dict[str, str]]] = {}
+    embedded: list[tuple[FileRef, bytes, str]] = []
     for ref in desired.files:
         path = ctx.bundle_root / ref.bundle_path
         content = path.read_bytes()
-        if hashlib.sha256(content).hexdigest() != ref.sha256:
+        if ref.sha256 and hashlib.sha256(content).hexdigest() != ref.sha256:
             raise ApplyError(
                 f"a file of {desired.address} changed since the plan was made",
                 detail=f"{ref.bundle_path} no longer has the sha256 the plan recorded.",
                 hint="make the plan again with `migrator plan SPEC -o FILE`",
             )
-        field_id = ctx.file_field_ids.get((desired.twenty_object, ref.field))
-        if field_id is None:
-            raise ApplyError(f"Twenty has no FILES field {desired.twenty_object}.{ref.field}")
+        if ref.inline:
+            embedded.append((ref, content, path.name))
+            continue
+        field_id = _files_field(ctx, desired.twenty_object, ref.field)
         media_type = ref.media_type or "application/octet-stream"
         stored = ctx.client.upload_file(field_id, path.name, content, media_type)
         uploaded.append(stored.id)
         by_field.setdefault(ref.field, []).append({"fileId": stored.id, "label": ref.label})
     body.update(by_field)
-    return uploaded
+    if not embedded:
+        return _Uploaded(uploaded, None)
+    field_id = _files_field(ctx, inline_images.ATTACHMENT, "file")
+    images = inline_images.rehost(ctx.client, field_id, embedded, body)
+    return _Uploaded(uploaded + list(images.file_ids), images)
+
+
+@dataclass
+class _Uploaded:
+    file_ids: list[str]
+    images: inline_images.Rehosted | None
+    """The record's embedded images (:mod:`migrator.apply.inline_images`), if any."""
+
+
+def _files_field(ctx: HandlerContext, twenty_object: str, name: str) -> str:
+    field_id = ctx.file_field_ids.get((twenty_object, name))
+    if field_id is None:
+        raise ApplyError(f"Twenty has no FILES field {twenty_object}.{name}")
+    return field_id
 
 
 def run_create(ctx: HandlerContext, job: Job) -> JobResult:
-    """Batch-create the job's records (uploading their files first)."""
+    """Batch-create the job's records (uploading their files first, attaching embedded images
+    after)."""
     bodies: list[Record] = []
     entries: dict[str, RecordEntry | None] = {}
+    images: dict[str, inline_images.Rehosted] = {}
     for pair in job.pairs:
         assert pair.desired is not None and pair.body is not None
         body = dict(pair.body)
-        file_ids = _upload(ctx, pair.desired, body) if pair.desired.files else []
+        uploaded = _upload(ctx, pair.desired, body) if pair.desired.files else _Uploaded([], None)
+        if uploaded.images is not None:
+            images[pair.change.address] = uploaded.images
         bodies.append(body)
         entries[pair.change.address] = _entry(
-            pair, pair.change.twenty_id, RecordStatus.WRITTEN, file_ids=tuple(file_ids)
+            pair, pair.change.twenty_id, RecordStatus.WRITTEN, file_ids=tuple(uploaded.file_ids)
         )
     result = ctx.client.records.create_batch(job.plural, bodies, batch_index=job.index)
     settled = _settle(job, result, entries)
-    _files_of_present(ctx, job, result, entries, settled)
+    _files_of_present(ctx, job, result, images, settled)
+    _attach_images(ctx, job, images, settled)
     return settled
 
 
@@ -170,12 +197,13 @@ def _files_of_present(
     ctx: HandlerContext,
     job: Job,
     result: BatchResult,
-    entries: dict[str, RecordEntry | None],
+    images: dict[str, inline_images.Rehosted],
     settled: JobResult,
 ) -> None:
     """Rows found already written (an earlier send whose answer was lost, or a killed run) keep
-    the files that send attached: read those rows (one ``id[in]`` request) and record their file
-    ids, not the ones just uploaded again (which stay unattached in Twenty's storage)."""
+    the files that send attached or linked from their text: read those rows (one ``id[in]``
+    request) and record their file ids, not the ones just uploaded again (which stay unattached
+    in Twenty's storage); their embedded images are attached by those ids."""
     present = set(result.already_present)
     pairs = [
         p for p in job.pairs if p.desired and p.desired.files and p.change.twenty_id in present
@@ -184,20 +212,47 @@ def _files_of_present(
         return
     found = ctx.client.records.find_by_ids(job.plural, [p.change.twenty_id for p in pairs])
     settled.requests += 1
+    fixed: dict[str, RecordEntry] = {}
     for pair in pairs:
         assert pair.desired is not None
         record = found.get(pair.change.twenty_id, {})
-        fields = {ref.field for ref in pair.desired.files}
+        refs = pair.desired.files
+        fields = sorted({ref.field for ref in refs if not ref.inline})
         ids = [
             str(item["fileId"])
-            for name in sorted(fields)
+            for name in fields
             for item in record.get(name) or []
             if isinstance(item, dict) and item.get("fileId")
         ]
-        entry = entries.get(pair.change.address)
-        if entry is not None:
-            fixed = entry.model_copy(update={"file_ids": tuple(sorted(set(ids)))})
-            settled.done = [(p, fixed if p is pair else e) for p, e in settled.done]
+        address = pair.change.address
+        if address in images:
+            rich = sorted({ref.field for ref in refs if ref.inline})
+            linked = inline_images.linked_file_ids(record, rich)
+            images[address] = inline_images.Rehosted(images[address].refs, tuple(linked))
+            ids += linked
+        fixed[address] = _entry(
+            pair, pair.change.twenty_id, RecordStatus.WRITTEN, file_ids=tuple(sorted(set(ids)))
+        )
+    settled.done = [(p, fixed.get(p.change.address, e)) for p, e in settled.done]
+
+
+def _attach_images(
+    ctx: HandlerContext, job: Job, images: dict[str, inline_images.Rehosted], settled: JobResult
+) -> None:
+    """Attach the embedded images of every record written (module doc of
+    :mod:`migrator.apply.inline_images`)."""
+    for pair, _ in settled.done:
+        found = images.get(pair.change.address)
+        if found is None or pair.body is None:
+            continue
+        settled.requests += inline_images.attach(
+            ctx.client,
+            address=pair.change.address,
+            twenty_object=job.twenty_object,
+            record_id=pair.change.twenty_id,
+            images=found,
+            history=pair.body,
+        )
 
 
 # --- upsert: updates, merges, restores ------------------------------------------------------
@@ -324,7 +379,18 @@ def run_delete(ctx: HandlerContext, job: Job) -> JobResult:
         else:
             restore_back.append((pair, stored.pre_image))
     if destroy:
-        ids = [job.existing[p.change.address].twenty_id for p in destroy]
+        entries = [job.existing[p.change.address] for p in destroy]
+        held = [
+            attachment
+            for e in entries
+            for attachment in inline_images.embedded_attachment_ids(
+                e.twenty_object, e.twenty_id, e.file_ids
+            )
+        ]
+        if held:  # the attachments of embedded images (their files go with them)
+            ctx.client.records.destroy_many(inline_images.ATTACHMENTS, held)
+            out.requests += (len(held) + 199) // 200
+        ids = [e.twenty_id for e in entries]
         ctx.client.records.destroy_many(job.plural, ids)
         out.requests += (len(ids) + 199) // 200
         out.done.extend((p, None) for p in destroy)

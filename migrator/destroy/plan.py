@@ -15,7 +15,9 @@ record map and schema resources and writes a plan file the executor runs like an
   after its records (a pre-image may still name a field that is about to go).
 
 Records with uploaded files are listed in a warning: a destroyed attachment takes its stored
-file with it. The plan carries no source fingerprint (it is made from the state alone, so a
+file with it, and a record whose text embeds images takes the attachments holding them
+(:func:`migrator.apply.inline_images.embedded_attachment_ids`, one more request per 200).
+The plan carries no source fingerprint (it is made from the state alone, so a
 changed or missing bundle does not stop a rollback) and is bound, like every plan, to the
 state's lineage and serial and to the destination. Its budget counts every request it will make.
 """
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from migrator.addresses import AddressKind, parse_address
+from migrator.apply.inline_images import embedded_attachment_ids
 from migrator.identity import twenty_id
 from migrator.model import Action
 from migrator.plan.build import PlanBuilder, PlanContext
@@ -65,11 +68,16 @@ class _Tally:
     """Pre-images to put back, by Twenty object."""
     re_delete: int = 0
     """Restored records to soft-delete again (one PATCH each)."""
+    embedded: dict[str, int] = field(default_factory=dict)
+    """Attachments of embedded images destroyed with their record, by the record's object."""
 
     def add(self, entry: RecordEntry) -> None:
         obj = entry.twenty_object
         if entry.pre_image is None:
             self.destroy[obj] = self.destroy.get(obj, 0) + 1
+            held = embedded_attachment_ids(obj, entry.twenty_id, entry.file_ids)
+            if held:
+                self.embedded[obj] = self.embedded.get(obj, 0) + len(held)
             return
         self.put_back[obj] = self.put_back.get(obj, 0) + 1
         if entry.pre_image.deleted_at is not None:
@@ -141,7 +149,8 @@ def destroy_budget(
 ) -> ApiBudget:
     """Every request the destroy makes, by kind (metadata is not rate-limited)."""
     requests = {
-        "batch_destroy": sum(math.ceil(n / CHUNK) for n in tally.destroy.values()),
+        "batch_destroy": sum(math.ceil(n / CHUNK) for n in tally.destroy.values())
+        + sum(math.ceil(n / CHUNK) for n in tally.embedded.values()),
         "batch_upsert": sum(math.ceil(n / CHUNK) for n in tally.put_back.values()),
         "patch_one": tally.re_delete,
         "metadata": len(schema) + sum(1 for c in schema if c.kind == "options") + 1,

@@ -29,6 +29,7 @@ from migrator.mapping.fields import (
     owner_writer,
     value_writer,
 )
+from migrator.mapping.inline_images import inline_image_writer
 from migrator.mapping.owners import OwnerResolver
 from migrator.mapping.paths import Predicate, RecordGetter, compile_where, record_getter
 from migrator.mapping.refs import IdMaker, MappingIndex
@@ -297,6 +298,9 @@ def _add_writers(
         writer = _writer(env, compiled, field_name, target, raw)
         if writer is None:
             continue
+        if target.type is FieldType.RICH_TEXT:
+            max_mb = env.spec.destination.files.max_mb
+            writer = inline_image_writer(writer, field_name, env.bundle, max_mb)
         if _may_float(target.type, raw):
             compiled.float_keys += (field_name,)
         (compiled.unique_writers if field_name in unique_names else compiled.writers).append(writer)

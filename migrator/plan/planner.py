@@ -371,6 +371,7 @@ class Planner:
             sensitive=desired.sensitive_fields,
             files=len(desired.files),
             trusted=desired.mapping in self._checked,
+            attachments=1 if any(ref.inline for ref in desired.files) else 0,
         )
         for link in desired.links:
             intent = LinkIntent(
