@@ -10,18 +10,29 @@ Shape (published as ``schemas/plan.schema.json``, see :mod:`migrator.render.plan
 
 It is the plan file's content with one change for readers used to ``terraform show -json``: each
 ``action`` becomes ``actions``, a list (``["create"]``; a replace is ``["delete", "create"]``).
-``outcomes`` lists every record not written, in apply order, as the plan file's outcomes section
-does (the header keeps only the first of each kind). Keys within each value are sorted, the
-header is indented, and each record change and outcome is one compact line, so the document
-streams in constant memory and diffs line by line. A field diff marked sensitive is
-written with ``before`` and ``after`` null whatever it carried, so no sensitive value can pass
-through this view even from a faulty producer.
+``outcomes`` lists every quarantined record, then the held records the plan keeps, as
+:func:`~migrator.plan.planfile.iter_plan_outcomes` gives them (a plan keeps only the first holds;
+``header.holds_total`` counts them all). Keys within each value are sorted, the header is
+indented, and each record change and outcome is one compact line, so the document streams in
+constant memory and diffs line by line.
+
+What a huge plan shows: everything, as for a small one; this is the complete machine document.
+Lines leave :func:`iter_json` in chunks of :data:`CHUNK_ITEMS` (a writer makes thousands of calls
+for 1,000,000 changes, not millions), and a change without field differences (nearly all of a
+large plan: text values only) is encoded by orjson, whose sorted compact output for text is byte
+for byte :func:`~migrator.model.canonical_json`'s, so such a document takes seconds, not a minute.
+
+A field diff marked sensitive is written with ``before`` and ``after`` null whatever it carried,
+so no sensitive value can pass through this view even from a faulty producer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
+
+import orjson
 
 from migrator.model import Action, canonical_json
 from migrator.plan.model import PlanHeader, RecordChange
@@ -38,6 +49,9 @@ ACTION_LISTS: dict[Action, tuple[str, ...]] = {
 
 ACTION_BEARING: tuple[str, ...] = ("RecordChange", "SchemaChange", "SamplePayload")
 """Models whose ``action`` is written as ``actions`` in this view."""
+
+CHUNK_ITEMS = 500
+"""Record changes (or outcomes) per chunk of :func:`iter_json`."""
 
 
 def render_json(
@@ -63,18 +77,20 @@ def iter_json(
     head = canonical_json(header_document(header), indent=2).rstrip("\n").replace("\n", "\n  ")
     yield f'{{\n  "format_version": {JSON_FORMAT_VERSION},\n  "header": {head},\n'
     yield f'  "plan_sha256": {canonical_json(plan_sha256)},\n  "record_changes": ['
-    yield from _array(change_document(change) for change in changes)
+    yield from _array(change_line(change) for change in changes)
     yield ',\n  "outcomes": ['
     entries = header_outcomes(header) if outcomes is None else outcomes
-    yield from _array({kind_of(e): e.model_dump(mode="json")} for e in entries)
+    yield from _array(canonical_json({kind_of(e): e.model_dump(mode="json")}) for e in entries)
     yield "\n}\n"
 
 
-def _array(items: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The items of a JSON array already opened, one per line, then its closing bracket."""
+def _array(items: Iterable[str]) -> Iterator[str]:
+    """The items (JSON texts) of an array already opened, one per line, in chunks of
+    :data:`CHUNK_ITEMS`, then its closing bracket."""
+    stream = iter(items)
     separator = "\n    "
-    for item in items:
-        yield separator + canonical_json(item)
+    while chunk := list(islice(stream, CHUNK_ITEMS)):
+        yield separator + ",\n    ".join(chunk)
         separator = ",\n    "
     yield "\n  ]" if separator != "\n    " else "]"
 
@@ -85,6 +101,20 @@ def header_document(header: PlanHeader) -> dict[str, Any]:
     doc["schema_changes"] = [_with_actions(item) for item in doc["schema_changes"]]
     doc["samples"] = [_with_actions(item) for item in doc["samples"]]
     return doc
+
+
+def change_line(change: RecordChange) -> str:
+    """``canonical_json(change_document(change))``, by orjson when the change has no field
+    differences (every value is then text or null, which both encoders write alike)."""
+    if change.field_diffs:
+        return canonical_json(change_document(change))
+    doc = dict(change.__dict__)
+    doc["actions"] = ACTION_LISTS[doc.pop("action")]
+    doc["field_diffs"] = ()
+    try:
+        return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError: text it refuses (a lone surrogate)
+        return canonical_json(change_document(change))
 
 
 def change_document(change: RecordChange) -> dict[str, Any]:

@@ -6,10 +6,12 @@ every warning, the quarantine and holds grouped by reason, the API budget, a few
 changes per object, and the mermaid dependency graph. GitHub refuses comments over 65,536
 characters, so the view is rendered at the fullest :class:`Detail` level that fits ``limit``:
 samples shrink, then go, then the graph, then examples and long texts are cut. Every object,
-every schema change and every warning is present at every level; a note says what was left out
-and that the full plan is in the plan file. Record changes are streamed once into a bounded
-:class:`~migrator.render.samples.SampleCollector`, so a 1,000,000-change plan renders in constant
-memory.
+every schema change and every warning is present at every level, with every object's exact
+counts and every quarantine reason's exact count; a note says what was left out and where to read
+it (:data:`FULL_PLAN`). This is what a huge plan shows: a comment cannot list 1,000,000 changes,
+so it shows their counts and samples, and the text and JSON views list them all. Record changes
+are streamed once into a bounded :class:`~migrator.render.samples.SampleCollector`, so a
+1,000,000-change plan renders in constant memory.
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ from migrator.render.samples import ObjectSample, SampleCollector
 from migrator.render.text import summary_line
 
 MARKDOWN_LIMIT = 60_000
-"""Most characters a Markdown plan may have (GitHub's comment limit is 65,536)."""
+"""Most characters a Markdown plan may have, counted as UTF-16 code units (:func:`comment_length`):
+GitHub's comment limit is 65,536, and the rest is room for what CI puts around the plan
+(``examples/ci/migration.yml``: a title, the digest, the audit report cut to what is left)."""
 
 LEVELS: tuple[Detail, ...] = (
     Detail(
@@ -88,6 +92,12 @@ LEVELS: tuple[Detail, ...] = (
 )
 """Detail levels, fullest first; the first whose rendering fits the limit is used."""
 
+FULL_PLAN = (
+    "The full plan is in the plan file, and `migrator plan SPEC --format text` (or `json`) "
+    "lists every record change."
+)
+"""Where a reviewer reads what a summarised comment leaves out."""
+
 
 def render_markdown(
     header: PlanHeader,
@@ -114,9 +124,15 @@ def render_markdown(
     text = ""
     for detail in LEVELS:
         text = _assemble(header, _Parts(samples, groups, plan_sha256, mermaid), detail)
-        if len(text) <= limit:
+        if comment_length(text) <= limit:
             return text
     return _cut(text, limit)
+
+
+def comment_length(text: str) -> int:
+    """``text``'s length as GitHub's limit and JavaScript count it at most: UTF-16 code units
+    (a character outside the Basic Multilingual Plane, such as an emoji, counts two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 @dataclass(frozen=True)
@@ -141,9 +157,14 @@ def _assemble(header: PlanHeader, parts: _Parts, detail: Detail) -> str:
             parts.groups["quarantine"],
             quarantine_total(header),
             detail,
+            kept_all=True,
         ),
         entry_table(
-            "Held back: not written yet", parts.groups["hold"], holds_total(header), detail
+            "Held back: not written yet",
+            parts.groups["hold"],
+            holds_total(header),
+            detail,
+            kept_all=False,
         ),
         budget_table(header),
         sample_sections(header, parts.samples, detail),
@@ -174,13 +195,15 @@ def _summarised_note(
     return [
         "> [!NOTE]",
         "> This plan is summarised to fit a comment: every object, schema change and warning "
-        f"is here, but not {', '.join(left_out)}. The full plan is in the plan file.",
+        f"is here, but not {', '.join(left_out)}. {FULL_PLAN}",
     ]
 
 
 def _cut(text: str, limit: int) -> str:
     """Last resort for a plan whose essentials alone exceed ``limit``: cut at a line end."""
-    note = "\n\n> [!WARNING]\n> Cut here to fit a comment; the full plan is in the plan file.\n"
-    keep = text[: max(limit - len(note), 0)]
+    note = f"\n\n> [!WARNING]\n> Cut here to fit a comment. {FULL_PLAN}\n"
+    room = max(limit - len(note), 0)
+    keep = text[:room]
+    keep = keep[: len(keep) - max(comment_length(keep) - room, 0)]
     keep = keep[: keep.rfind("\n") + 1] if "\n" in keep else keep
     return keep.rstrip("\n") + note

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from migrator.model import Action
 from migrator.plan.model import SENSITIVE_MARKER, PlanHeader
 from migrator.render.marks import LISTED_ACTIONS, MARKS, VERBS
-from migrator.render.outcomes import OutcomeGroup
+from migrator.render.outcomes import HOLDS_NOT_KEPT, OutcomeGroup
 from migrator.render.samples import ObjectSample, is_later_pass
 from migrator.render.summary import (
     count_columns,
@@ -158,12 +158,13 @@ def warning_list(header: PlanHeader, detail: Detail) -> list[str]:
 
 
 def entry_table(
-    title: str, groups: Sequence[OutcomeGroup], total: int, detail: Detail
+    title: str, groups: Sequence[OutcomeGroup], total: int, detail: Detail, *, kept_all: bool
 ) -> list[str]:
     """Quarantined or held records, one row per object and reason code (every group shown).
 
-    ``total`` is how many records there are in all; when the groups count fewer (a header
-    listing only the first entries), the table says so.
+    ``total`` is how many records there are in all; when the groups count fewer, the table says
+    so and where the rest are: in the plan file when it keeps them all (``kept_all``, the
+    quarantine: only a header alone lists fewer), else :data:`HOLDS_NOT_KEPT`.
     """
     if not total:
         return []
@@ -181,10 +182,8 @@ def entry_table(
         )
     counted = sum(group.count for group in groups)
     if counted < total:
-        lines += [
-            "",
-            f"Grouped from the first {counted:,} of {total:,}; the plan file lists every one.",
-        ]
+        rest = "the plan file lists every one" if kept_all else HOLDS_NOT_KEPT
+        lines += ["", f"Grouped from the first {counted:,} of {total:,}; {rest}."]
     return lines
 
 

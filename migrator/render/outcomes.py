@@ -1,9 +1,10 @@
 """The records a plan does not write (quarantined or held), counted while they stream past.
 
 A plan header keeps only the first :data:`~migrator.plan.model.HEADER_OUTCOMES` quarantine and
-hold entries (and the totals); the plan file holds them all
-(:func:`~migrator.plan.planfile.iter_plan_outcomes`). Views take that stream when there is one and
-fall back to the header's lists otherwise, saying when those are only a part.
+hold entries (and the totals); the plan file holds the whole quarantine but only those first
+holds (:func:`~migrator.plan.planfile.iter_plan_outcomes`, ``PlanHeader.holds``). Views take that
+stream when there is one and fall back to the header's lists otherwise, saying when those are
+only a part and where the rest are accounted for (:data:`HOLDS_NOT_KEPT`).
 :func:`group_outcomes` reduces any number of entries to one group per (object, reason code) with
 a count, the first reason and a few example addresses, so its memory is bounded by the number of
 groups, not of records.
@@ -17,6 +18,13 @@ from dataclasses import dataclass, field
 from migrator.plan.model import HoldEntry, PlanHeader, QuarantineEntry
 
 Outcome = QuarantineEntry | HoldEntry
+
+HOLDS_NOT_KEPT = (
+    "the plan keeps only the first held records (apply decides each again); the counts per "
+    "object are exact, and `migrator audit SPEC` names the owners with no Twenty member, "
+    "the usual cause"
+)
+"""Where the held records a plan does not list are accounted for (``PlanHeader.holds``)."""
 
 
 def quarantine_total(header: PlanHeader) -> int:

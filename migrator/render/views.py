@@ -3,8 +3,9 @@
 ``migrator plan --format text|markdown|json`` (and anything else that shows a plan) calls
 :func:`render_plan` with the header, the streamed record changes of the saved plan file, whether
 the terminal takes colour, the plan file's sha256 and the spec's mermaid graph, and writes the
-chunks it yields in order, passing the plan file's outcomes too. Text and JSON stream; Markdown is
-one bounded string.
+chunks it yields in order, passing the plan file's outcomes too. Text and JSON stream every record
+change in chunks of many lines (a writer makes a few hundred calls for a 1,000,000-change plan,
+not millions); Markdown is one bounded string.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from migrator.plan.model import PlanHeader, RecordChange
 from migrator.render.json_view import iter_json
 from migrator.render.markdown import render_markdown
 from migrator.render.outcomes import Outcome
-from migrator.render.text import iter_text
+from migrator.render.text import iter_text_chunks
 
 PlanFormat = Literal["text", "markdown", "json"]
 PLAN_FORMATS: tuple[PlanFormat, ...] = ("text", "markdown", "json")
@@ -40,8 +41,9 @@ def render_plan(
     (:func:`~migrator.plan.planfile.iter_plan_outcomes`); without it the header's lists are used.
     """
     if fmt == "text":
-        lines = iter_text(header, changes, color=color, plan_sha256=plan_sha256, outcomes=outcomes)
-        yield from (line + "\n" for line in lines)
+        yield from iter_text_chunks(
+            header, changes, color=color, plan_sha256=plan_sha256, outcomes=outcomes
+        )
     elif fmt == "markdown":
         yield render_markdown(
             header, changes, plan_sha256=plan_sha256, mermaid=mermaid, outcomes=outcomes

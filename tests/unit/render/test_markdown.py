@@ -6,7 +6,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from migrator.model import Action
 from migrator.plan.model import FieldDiff, HoldEntry, PlanWarning, QuarantineEntry
-from migrator.render.markdown import MARKDOWN_LIMIT, render_markdown
+from migrator.render.markdown import FULL_PLAN, MARKDOWN_LIMIT, render_markdown
 from migrator.render.markdown_sections import cell, code, fence
 from tests.unit.render.plans import (
     CLINIC_SECRETS,
@@ -160,7 +160,7 @@ def test_markdown_hard_limit_holds_even_for_absurd_essentials() -> None:
     header = sales_header().model_copy(update={"warnings": warnings})
     text = render_markdown(header, [], limit=20_000)
     assert len(text) <= 20_000
-    assert text.endswith("the full plan is in the plan file.\n")
+    assert text.endswith(f"Cut here to fit a comment. {FULL_PLAN}\n")
 
 
 def test_markdown_groups_every_outcome_of_the_file_or_says_the_header_is_cut() -> None:

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 from migrator.model import Action
 from migrator.plan.model import RecordChange
-from migrator.render.json_view import iter_json
+from migrator.render.json_view import CHUNK_ITEMS, iter_json
 from migrator.render.markdown import render_markdown
 from migrator.render.samples import SampleCollector
-from migrator.render.text import iter_text
+from migrator.render.text import CHUNK_LINES, iter_text, iter_text_chunks
 from tests.unit.render.plans import change, empty_header, sales_changes
 
 STREAMED = 20_000
@@ -75,11 +75,14 @@ def test_views_stream_changes_in_constant_memory() -> None:
         tracemalloc.reset_peak()
         lines = sum(1 for _ in iter_text(empty_header(), _many(STREAMED)))
         pieces = sum(1 for _ in iter_json(empty_header(), _many(STREAMED)))
+        chunks = sum(1 for _ in iter_text_chunks(empty_header(), _many(STREAMED)))
         _, other_peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert "people → person: 3 of 20,000 record changes" in markdown
     assert lines > STREAMED
-    assert pieces == STREAMED + 6  # opening, record changes, closing; outcomes open and close
+    # opening, record changes in chunks, closing; outcomes open and close
+    assert pieces == STREAMED // CHUNK_ITEMS + 6
+    assert chunks == -(-(STREAMED + 2) // CHUNK_LINES) + 2  # heading, records, end
     assert markdown_peak < 2_000_000
     assert other_peak < 2_000_000

@@ -127,4 +127,4 @@ def test_text_lists_every_outcome_of_the_file_or_says_the_header_is_cut() -> Non
     assert not any("more, every one listed" in line for line in full)
     partial = render_text(cut, [])
     assert partial.count("\n  ! ") == 2
-    assert "  … and 5 more, every one listed in the plan file." in partial
+    assert "  … and 5 more quarantined, every one listed in the plan file." in partial
