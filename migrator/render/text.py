@@ -15,9 +15,11 @@ reach each phase's first ones, and only the writing, about a second per million 
 saved. So that a 1,000,000-change
 plan is cheap to show, record lines are formatted with plain string operations (no markup, no
 per-line function chain) and leave :func:`iter_text_chunks` in chunks of :data:`CHUNK_LINES`
-lines: memory stays constant and a writer makes about a thousand calls, not millions. Every quarantined record is listed with its
-reason (the plan file holds them all); held records are listed as far as the plan keeps them
-(:data:`~migrator.plan.model.HEADER_OUTCOMES`), then counted, with where their cause is shown.
+lines: memory stays constant and a writer makes about a thousand calls, not millions.
+
+Every quarantined record is listed with its reason (the plan file holds them all); held records
+are listed as far as the plan keeps them (:data:`~migrator.plan.model.HEADER_OUTCOMES`), then
+counted, with where their cause is shown.
 
 A line never carries a control character from the data: values are shown as JSON
 (:func:`~migrator.render.summary.show_value`) and addresses or reasons with a non-printable
