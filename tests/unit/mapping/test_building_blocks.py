@@ -241,13 +241,18 @@ def test_fast_digest_equals_the_canonical_digest() -> None:
 def test_fast_phone_checks_give_the_validators_outcomes() -> None:
     rnd = random.Random(3)
     codes = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
-    texts = ["+441632960937", "+84984849251", "+3531234567", "+390612345678", "+5491123456789"]
-    for _ in range(1000):
+    texts = ["+441632960937", "+84984849251", "+3531234567", "+390612345678", "+5491123456789",
+             "+84984849251\n", "+8400984849251", "+84" + "9" * 17, "+8498"]  # fmt: skip
+    kinds = [phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
+             phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.VOIP]  # fmt: skip
+    for _ in range(3000):
         code = rnd.choice(codes)
         region = rnd.choice(phonenumbers.COUNTRY_CODE_TO_REGION_CODE[code])
-        example = phonenumbers.example_number(region)
+        example = phonenumbers.example_number_for_type(region, rnd.choice(kinds))
         digits = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(4, 13)))
-        national = str(example.national_number) if example and rnd.random() < 0.4 else digits
+        national = str(example.national_number) if example and rnd.random() < 0.5 else digits
+        if example and rnd.random() < 0.3:  # a valid number's first digits, then random ones
+            national = national[: rnd.randint(1, 4)] + digits[: rnd.randint(3, 9)]
         texts.append(f"+{code}{national}")
     for text in texts:
         for region in ("GB", "VN"):
