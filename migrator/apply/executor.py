@@ -38,9 +38,10 @@ from migrator.apply.model import (
     PhaseReport,
     SchemaReport,
 )
+from migrator.apply.outcomes import PlanOutcomes
 from migrator.apply.phases import PhaseRunner, PhaseTally, RunContext
 from migrator.apply.progress import ProgressSink
-from migrator.apply.reconcile import phase_counts, reconcile_error, record_plan_outcomes
+from migrator.apply.reconcile import phase_counts, reconcile_error
 from migrator.apply.rules import rules_digest
 from migrator.apply.schema import SchemaRun
 from migrator.clock import Clock
@@ -93,6 +94,11 @@ def file_field_ids(objects: Mapping[str, ObjectMetadata]) -> dict[tuple[str, str
 
 def _is_record_phase(phase: str) -> bool:
     return address_kind(phase) in (AddressKind.MAPPING, AddressKind.LINK)
+
+
+def _mapping_name(phase: str) -> str:
+    """The mapping of a ``mapping.<name>`` phase ("" for any other phase)."""
+    return phase.split(".", 1)[1] if address_kind(phase) is AddressKind.MAPPING else ""
 
 
 def _completed_phases(continuation: Continuation) -> dict[str, PhaseCounts]:
@@ -237,11 +243,18 @@ def _phase_changes_stream(inputs: ApplyInputs) -> Iterator[tuple[str, Iterator[R
 
 
 def _run_phase(
-    run: _Run, ctx: RunContext, phase: str, changes: Iterator[RecordChange], size: tuple[int, int]
+    run: _Run,
+    ctx: RunContext,
+    phase: str,
+    changes: Iterator[RecordChange],
+    size: tuple[int, int],
+    outcomes: PlanOutcomes,
 ) -> PhaseReport:
     inputs = run.inputs
     started = time.monotonic()
-    record_plan_outcomes(run.store, run.run_id, inputs.header, phase, ctx.batch_size)
+    mapping = _mapping_name(phase)
+    if mapping:
+        outcomes.start(mapping)
     rules = dict(inputs.source.phase_rules(phase))
     rules_id = rules_digest(rules) if rules else ""
     if rules:
@@ -249,9 +262,10 @@ def _run_phase(
     ceiling = inputs.client.settings.limits.requests_per_minute * ctx.batch_size
     inputs.progress.phase_started(phase, size[0] + size[1], ceiling)
     before = _state_total(run.store)
-    items = ItemTally()
+    items = ItemTally(observer=outcomes.observe if mapping else None)
     paired = join_phase(changes, inputs.source.phase_items(phase), items, ctx.id_map)
     tally: PhaseTally = PhaseRunner(ctx, phase, rules_id).run(paired)
+    outcomes.flush()
     counts = phase_counts(inputs.header, phase, tally, planned=size[0])
     report = PhaseReport(
         counts=counts,
@@ -286,8 +300,44 @@ def _run_phase(
     return report
 
 
+def _plan_outcomes(run: _Run, ctx: RunContext, completed: set[str]) -> PlanOutcomes:
+    header = run.inputs.header
+    if not header.quarantine and not header.quarantine_total:  # nothing to read
+        return PlanOutcomes(run.store, run.run_id)
+    todo = {_mapping_name(p) for p in header.phases if p not in completed} - {""}
+    return PlanOutcomes.load(run.store, run.run_id, run.inputs.plan_path, todo, ctx.batch_size)
+
+
+def link_bases(plan_path: Path, phases: tuple[str, ...]) -> dict[str, str]:
+    """The digest of the record change of every record the plan links (two passes over the
+    plan: the linked addresses, then their record changes).
+
+    A run killed after a link batch was committed has stored those records' digests with their
+    links already; the resumed run stores ``applied_digest(base, links)`` from this base, not
+    from what the state holds, so the links are not folded in twice.
+    """
+    stream = iter_phases(iter_record_changes(plan_path), phases)
+    linked = {c.address for phase, changes in stream for c in changes if _is_link(phase)}
+    if not linked:
+        return {}
+    found: dict[str, str] = {}
+    for phase, changes in iter_phases(iter_record_changes(plan_path), phases):
+        for change in changes:
+            if change.address in linked and not _is_link(phase):
+                found[change.address] = change.payload_digest
+    return found
+
+
+def _is_link(phase: str) -> bool:
+    return address_kind(phase) is AddressKind.LINK
+
+
 def _run_phases(run: _Run, ctx: RunContext, sizes: dict[str, tuple[int, int]]) -> None:
     completed = _completed_phases(run.continuation)
+    outcomes = _plan_outcomes(run, ctx, set(completed))
+    header = run.inputs.header
+    if ctx.resuming and any(_is_link(p) and p not in completed for p in header.phases):
+        ctx.link_bases.update(link_bases(run.inputs.plan_path, header.phases))
     for phase, changes in _phase_changes_stream(run.inputs):
         if not _is_record_phase(phase):
             for _ in changes:
@@ -296,11 +346,14 @@ def _run_phases(run: _Run, ctx: RunContext, sizes: dict[str, tuple[int, int]]) -
         if phase in completed:
             for _ in changes:
                 pass
+            if outcomes.cascades and _mapping_name(phase):  # the planner's holds run on
+                outcomes.learn(run.inputs.source.phase_items(phase))
             with run.store.batch(run_id=run.run_id) as tx:
                 tx.record_phase(run.run_id, completed[phase])
             run.inputs.progress.note(f"{phase}: completed by an earlier run of this plan")
             continue
-        run.reports.append(_run_phase(run, ctx, phase, changes, sizes.get(phase, (0, 0))))
+        size = sizes.get(phase, (0, 0))
+        run.reports.append(_run_phase(run, ctx, phase, changes, size, outcomes))
 
 
 def execute(inputs: ApplyInputs) -> ApplyResult:

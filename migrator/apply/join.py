@@ -18,7 +18,7 @@ header's order.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -53,10 +53,12 @@ class Mismatch(NamedTuple):
 
 @dataclass
 class ItemTally:
-    """How many items a phase's recomputation yielded, by kind (a builder)."""
+    """How many items a phase's recomputation yielded, by kind (a builder); ``observer`` is shown
+    every item as it is counted."""
 
     desired: int = 0
     fates: dict[Fate, int] = field(default_factory=dict)
+    observer: Callable[[DesiredItem], None] | None = None
 
     @property
     def total(self) -> int:
@@ -65,6 +67,8 @@ class ItemTally:
 
     def count(self, item: DesiredItem) -> None:
         """Count one item."""
+        if self.observer is not None:
+            self.observer(item)
         if isinstance(item, RowOutcome):
             self.fates[item.fate] = self.fates.get(item.fate, 0) + 1
         else:

@@ -75,6 +75,9 @@ class RunContext:
     """Deterministic id → Twenty id of records migrator merged into or restored."""
     failed: set[str] = field(default_factory=set)
     """Addresses not written in this plan's runs (rejected or held): their dependants are held."""
+    link_bases: dict[str, str] = field(default_factory=dict)
+    """Resumed runs: the digest the plan's record phase wrote for each record with links (an
+    earlier run may already have stored the record's digest with its links)."""
 
 
 class PhaseRunner:
@@ -291,7 +294,8 @@ class PhaseRunner:
             if entry is None:
                 continue
             pairs = [(link.field, link.target_id) for link in desired.links]
-            full = applied_digest(entry.payload_digest, pairs)
+            base = self.ctx.link_bases.get(pair.change.address, entry.payload_digest)
+            full = applied_digest(base, pairs)
             updated.append(entry.model_copy(update={"payload_digest": full, "run_id": None}))
         return updated
 

@@ -11,7 +11,7 @@ returns the error that stops the run if one fails:
 * the state gained exactly the records the phase reported writing (nothing committed was lost,
   nothing uncounted was committed).
 
-:func:`record_plan_outcomes` stores the plan's own quarantine and holds of a phase in the state.
+The plan's own quarantine and holds are stored in the state by :mod:`migrator.apply.outcomes`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from migrator.addresses import AddressKind, address_kind
 from migrator.apply.phases import PhaseTally
 from migrator.errors import ApplyError
 from migrator.plan.model import MappingCounts, PlanHeader
-from migrator.state.model import HoldEntry, PhaseCounts, QuarantineEntry
-from migrator.state.store import StateStore
+from migrator.state.model import PhaseCounts
 
 HINT = (
     "nothing after this phase was written; inspect the run with `migrator state show`, then make "
@@ -102,43 +101,3 @@ def reconcile_error(
             hint=HINT,
         )
     return None
-
-
-def record_plan_outcomes(
-    store: StateStore, run_id: str, header: PlanHeader, phase: str, chunk: int
-) -> None:
-    """Store the plan's quarantine and holds of ``phase``'s mapping in the state."""
-    mapping = _mapping_of(phase)
-    if mapping is None:
-        return
-    entries: list[QuarantineEntry | HoldEntry] = [
-        QuarantineEntry(
-            address=q.address,
-            mapping=q.mapping,
-            source_key=q.source_key,
-            code=q.code,
-            reason=q.reason,
-        )
-        for q in header.quarantine
-        if q.mapping == mapping
-    ]
-    entries.extend(
-        HoldEntry(
-            address=h.address,
-            mapping=h.mapping,
-            source_key=h.source_key,
-            code=h.code,
-            reason=h.reason,
-            blocked_by=h.blocked_by,
-        )
-        for h in header.holds
-        if h.mapping == mapping
-    )
-    size = max(chunk, 500)
-    for start in range(0, len(entries), size):
-        with store.batch(run_id=run_id) as tx:
-            for entry in entries[start : start + size]:
-                if isinstance(entry, QuarantineEntry):
-                    tx.quarantine(entry)
-                else:
-                    tx.hold(entry)

@@ -7,7 +7,11 @@ phase needs what earlier phases learnt: identities, deduplication winners, rows 
 mapper's own aggregate and skip phases — and when asked for a phase its mapper already ran (the
 executor's second pass, after the up-front verification), it starts a fresh mapper. Second-pass
 links come from the records' ``links`` as their mapping ran, kept until their link phase, exactly
-as the planner spools them.
+as the planner spools them, and are resolved as the planner resolves them (a deduplicated target
+becomes its winner; a link to a record that is not written is left out). A link phase is served
+once per pass and only once every mapping phase of that pass has run: a run resumed at a link
+phase (every mapping phase completed by an earlier run, so none is asked for) and the executor's
+second pass over a link phase each start a fresh mapper and run every mapping phase first.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from typing import Any, Protocol
 from migrator.addresses import AddressKind, address_kind
 from migrator.apply.model import Desired, DesiredItem
 from migrator.apply.rules import describe_mapping_rules, rules_digest
-from migrator.mapping.model import DesiredRecord, Finding, MappingResult, RowOutcome
+from migrator.mapping.model import DesiredRecord, Finding, Link, MappingResult, RowOutcome
+from migrator.mapping.phases import PhaseKind
 
 
 class PhaseInfo(Protocol):
@@ -29,6 +34,11 @@ class PhaseInfo(Protocol):
     @property
     def name(self) -> str:
         """What :meth:`PhasedMapper.run` takes."""
+        ...
+
+    @property
+    def kind(self) -> PhaseKind:
+        """Records, targets, aggregated or skipped."""
         ...
 
 
@@ -45,6 +55,15 @@ class PhasedMapper(Protocol):
 
     def result(self, name: str) -> MappingResult:
         """The counts of a phase that ran."""
+        ...
+
+    def resolve_link(self, link: Link) -> Link | None:
+        """The link to write once every mapping has run (retargeted at a deduplication's
+        winner), or ``None`` when its target is not written."""
+        ...
+
+    def close(self) -> None:
+        """Release what the runs hold (temporary spools)."""
         ...
 
 
@@ -75,6 +94,8 @@ class MapperSource:
     _mapper: PhasedMapper | None = None
     _ran: set[str] = field(default_factory=set)
     _links: dict[str, list[Desired]] = field(default_factory=dict)
+    _served: set[str] = field(default_factory=set)
+    """Link phases already handed out by the current mapper's pass."""
     _rules: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -83,9 +104,12 @@ class MapperSource:
         return self.root
 
     def _fresh(self) -> PhasedMapper:
+        if self._mapper is not None:
+            self._mapper.close()
         self._mapper = self.make_mapper()
         self._ran = set()
         self._links = {}
+        self._served = set()
         return self._mapper
 
     def phase_rules(self, phase: str) -> Mapping[str, Any]:
@@ -113,7 +137,19 @@ class MapperSource:
         name = _mapping_of(phase)
         if name:
             return self._records(name)
-        return iter(self._links.pop(phase, []))
+        return self._link_items(phase)
+
+    def _link_items(self, phase: str) -> Iterator[DesiredItem]:
+        """The links of ``phase`` from a pass in which every mapping phase has run."""
+        mapper = self._mapper
+        if mapper is None or phase in self._served:
+            mapper = self._fresh()
+        for info in mapper.phases():
+            if info.kind is PhaseKind.RECORDS and info.name not in self._ran:
+                for _ in self._run(mapper, info.name):
+                    pass
+        self._served.add(phase)
+        return _resolved(mapper, self._links.pop(phase, []))
 
     def _records(self, name: str) -> Iterator[DesiredItem]:
         mapper = self._mapper if self._mapper is not None and name not in self._ran else None
@@ -142,6 +178,19 @@ class MapperSource:
                 yield desired
             else:
                 yield item
+
+
+def _resolved(mapper: PhasedMapper, links: list[Desired]) -> Iterator[DesiredItem]:
+    """``links`` as the planner writes them: retargeted at a deduplicated target's winner, and
+    without those whose target is not written."""
+    for item in links:
+        assert item.link is not None
+        link = mapper.resolve_link(item.link)
+        if link is None:
+            continue
+        if link != item.link:
+            item = replace(item, link=link, depends_on=(item.address, link.target_address))
+        yield item
 
 
 def _mapping_of(phase: str) -> str:
