@@ -18,8 +18,6 @@ import gzip
 import json
 from collections import defaultdict
 
-import pytest
-
 from migrator.state import open_sqlite_state
 from tests.e2e.aeronaclinic.conftest import (
     IMAGE_ATTACHMENT,
@@ -55,7 +53,17 @@ def test_row_03_images_embedded_in_a_note_are_uploaded_and_linked(
     ]
     assert image["relativePath"] not in markdown  # no longer points into the export
     uploaded = {f["id"] for f in aerona_planted.snapshot["files"]}
-    assert any(f"/file/files-field/{file_id}" in markdown for file_id in uploaded)
+    (file_id,) = [i for i in uploaded if f"/file/files-field/{i}" in markdown]
+    # held by an attachment of the note (as Twenty's editor does), with the X-ray's media type
+    (held,) = [a for a in aerona_planted.records("attachments") if a["targetNoteId"] == note["id"]]
+    assert [f["fileId"] for f in held["file"]] == [file_id]
+    (stored,) = [f for f in aerona_planted.snapshot["files"] if f["id"] == file_id]
+    assert stored["mimeType"] == image["mimeType"] == "image/png"
+    # the state keeps the file with the note (destroy takes it), and the plan counted the upload
+    notes = {e.source_key: e for e in aerona_planted.state_records("clinical_notes")}
+    assert notes[aerona_planted.key("clinical_notes", IMAGE_NOTE)].file_ids == (file_id,)
+    documents = aerona_planted.state_records("documents")
+    assert aerona_planted.header.budget.requests["file_upload"] == len(documents) + 1
 
 
 def test_patients_sharing_an_email_are_never_merged(aerona: AppliedExample) -> None:
