@@ -9,9 +9,15 @@ import jsonschema
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from migrator.model import Action
+from migrator.model import Action, canonical_json
 from migrator.plan.model import FieldDiff, HoldEntry, QuarantineEntry
-from migrator.render.json_view import ACTION_LISTS, iter_json, render_json
+from migrator.render.json_view import (
+    ACTION_LISTS,
+    change_document,
+    change_line,
+    iter_json,
+    render_json,
+)
 from tests.conftest import REPO_ROOT
 from tests.unit.render.plans import (
     CLINIC_SECRETS,
@@ -138,3 +144,16 @@ def test_json_keeps_non_sensitive_diff_values() -> None:
     assert doc["record_changes"][0]["field_diffs"] == [
         {"after": "B", "before": "A", "path": "city", "sensitive": False}
     ]
+
+
+def test_json_fast_encoding_of_a_change_is_the_canonical_one_for_any_text() -> None:
+    texts = ("plain", "é ü 中文 🙂", "tab\tnew\nline\x00\x1f\x7f", '\u2028\u2029 \\ " /', "\ud800")
+    for text in texts:
+        for action in (Action.CREATE, Action.MERGE, Action.REPLACE):
+            one = change("people", "person", 1, action, reason=text, existing_id=text or None)
+            weird = one.model_copy(update={"address": f"record.people[{text}]"})
+            assert change_line(weird) == canonical_json(change_document(weird))
+    with_diff = change(
+        "people", "person", 2, Action.UPDATE, diffs=(FieldDiff(path="x", before=1.5, after=2),)
+    )
+    assert change_line(with_diff) == canonical_json(change_document(with_diff))

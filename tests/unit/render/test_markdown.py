@@ -6,8 +6,9 @@ from syrupy.assertion import SnapshotAssertion
 
 from migrator.model import Action
 from migrator.plan.model import FieldDiff, HoldEntry, PlanWarning, QuarantineEntry
-from migrator.render.markdown import FULL_PLAN, MARKDOWN_LIMIT, render_markdown
+from migrator.render.markdown import FULL_PLAN, MARKDOWN_LIMIT, comment_length, render_markdown
 from migrator.render.markdown_sections import cell, code, fence
+from migrator.render.outcomes import HOLDS_NOT_KEPT
 from tests.unit.render.plans import (
     CLINIC_SECRETS,
     MERMAID,
@@ -185,3 +186,20 @@ def test_markdown_groups_every_outcome_of_the_file_or_says_the_header_is_cut() -
     partial = render_markdown(cut, [])
     assert "| `people` | `invalid_email` | 1 |" in partial
     assert "Grouped from the first 1 of 5; the plan file lists every one." in partial
+
+
+def test_markdown_limit_counts_characters_as_javascript_and_github_do_at_most() -> None:
+    wide = tuple(PlanWarning(code=f"w{n}", message="🙂" * 150) for n in range(400))
+    header = sales_header().model_copy(update={"warnings": wide})
+    text = render_markdown(header, [], limit=20_000)
+    assert comment_length(text) <= 20_000
+    assert len(text) < comment_length(text)  # each emoji is two UTF-16 code units
+    assert comment_length("a🙂é") == 4
+
+
+def test_markdown_says_held_records_beyond_the_kept_ones_are_counted_not_listed() -> None:
+    header = sales_header().model_copy(update={"holds_total": 40})
+    text = render_markdown(header, [])
+    assert "### Held back: not written yet (40)" in text
+    assert f"Grouped from the first 1 of 40; {HOLDS_NOT_KEPT}." in text
+    assert "the plan file lists every one" not in text

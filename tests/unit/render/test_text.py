@@ -128,3 +128,28 @@ def test_text_lists_every_outcome_of_the_file_or_says_the_header_is_cut() -> Non
     partial = render_text(cut, [])
     assert partial.count("\n  ! ") == 2
     assert "  … and 5 more quarantined, every one listed in the plan file." in partial
+
+
+def test_text_escapes_what_would_not_print_in_addresses_and_reasons() -> None:
+    from tests.unit.render.plans import change
+
+    sneaky = change("people", "person", 1, Action.UPDATE, reason="changed\x1b[2J")
+    sneaky = sneaky.model_copy(update={"address": "record.people[a\nb\u200bc]"})
+    lines = list(iter_text(empty_header(), [sneaky], color=True))
+    record = next(line for line in lines if "record.people[" in line)
+    assert record.endswith("record.people[a\\u000ab\\u200bc] # changed\\u001b[2J")
+    assert record.count("\x1b") == 2  # the mark's colour only
+    assert not any("[2J" in line and "\\u001b" not in line for line in lines)
+
+
+def test_text_counts_held_records_the_plan_does_not_keep_and_says_why() -> None:
+    header = sales_header().model_copy(update={"holds_total": 40})
+    kept: list[QuarantineEntry | HoldEntry] = [*header.quarantine, *header.holds]
+    text = render_text(header, [], outcomes=iter(kept))
+    assert "Not written: 1 quarantined, 40 held back:" in text
+    assert (
+        "  … and 39 more held back: the plan keeps only the first held records (apply decides "
+        "each again); the counts per object are exact, and `migrator audit SPEC` names the "
+        "owners with no Twenty member, the usual cause.\n"
+    ) in text
+    assert "every one listed in the plan file" not in text
