@@ -8,10 +8,11 @@ bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,6 +26,37 @@ class FrozenModel(BaseModel):
         hide_input_in_errors=True,
         validate_default=True,
     )
+
+
+_Slotted = TypeVar("_Slotted", bound=type)
+
+
+def fast_init(cls: _Slotted) -> _Slotted:
+    """Give a frozen slots dataclass a faster ``__init__`` (for types made millions of times).
+
+    The generated ``__init__`` of a frozen dataclass sets each field through
+    ``object.__setattr__``; this one sets each slot through its descriptor, about twice as
+    fast. The signature, defaults and behaviour are the same, and instances stay frozen.
+    Fields with a ``default_factory`` or ``init=False`` are not supported.
+    """
+    fields = dataclasses.fields(cls)
+    params, body, names = [], [], {}
+    for number, item in enumerate(fields):
+        if not item.init or item.default_factory is not dataclasses.MISSING:
+            raise TypeError(f"fast_init cannot build {cls.__name__}.{item.name}")
+        names[f"_set{number}"] = getattr(cls, item.name).__set__
+        if item.default is dataclasses.MISSING:
+            params.append(item.name)
+        else:
+            names[f"_default{number}"] = item.default
+            params.append(f"{item.name}=_default{number}")
+        body.append(f"    _set{number}(self, {item.name})")
+    source = f"def __init__(self, {', '.join(params)}):\n" + "\n".join(body) + "\n"
+    exec(source, names)
+    init = names["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    type.__setattr__(cls, "__init__", init)
+    return cls
 
 
 def _default(value: Any) -> Any:

@@ -27,6 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from migrator.model import fast_init
+
 
 class Fate(enum.StrEnum):
     """What happened to a source row that did not become a record to write."""
@@ -43,6 +45,7 @@ class Fate(enum.StrEnum):
     """Folded into another mapping's record (consents, histories per patient)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Link:
     """A relation written in a second pass, once both records exist (self references, cycles).
@@ -84,6 +87,7 @@ class FileRef:
     Empty for a file of a FILES field."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class UniqueValue:
     """A value Twenty enforces uniqueness on, normalised as Twenty compares it.
@@ -97,6 +101,7 @@ class UniqueValue:
     value: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class DesiredRecord:
     """One Twenty record the spec wants, with its identity and exact payload."""
@@ -130,6 +135,7 @@ class DesiredRecord:
     """Line of the source row in its bundle file (for messages)."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RowOutcome:
     """A source row (for one mapping) that yields no record to write, and why."""
@@ -148,6 +154,7 @@ class RowOutcome:
     line: int = 0
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     """A warning about a row that is still written (WARN/FIX findings, locked records, renames)."""

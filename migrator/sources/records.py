@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from migrator.model import fast_init
 from migrator.validate.findings import Finding
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class SourceRecord:
     """One source record, normalised. Immutable; ``fields`` and ``raw`` are read-only views.

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from migrator.model import FrozenModel
+from migrator.model import FrozenModel, fast_init
 
 V = TypeVar("V")
 
@@ -99,6 +99,7 @@ def fix(code: str, message: str) -> Issue:
     return Issue(severity=Severity.FIX, code=code, message=message)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Outcome(Generic[V]):
     """A validator's result: the normalised ``value`` (None when unusable) and its issues.

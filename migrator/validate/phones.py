@@ -21,6 +21,7 @@ from typing import Any
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber
 
+from migrator.model import fast_init
 from migrator.validate.findings import Issue, Outcome, Severity, fix, warn
 
 FIX_INTERNATIONAL = fix("phone_normalised", "phone rewritten in international form")
@@ -39,6 +40,7 @@ _DRAMA = re.compile(r"^\+44(?:7700900|1632960|2079460|2896496)\d{3}$")
 _ZERO_IN_BRACKETS = re.compile(r"\(\s*0\s*\)")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Phone:
     """A parsed number: E.164, its parts as Twenty stores them, and any extension."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
+
 import pydantic
 import pytest
 
-from migrator.model import FrozenModel, canonical_json, digest
+from migrator.model import FrozenModel, canonical_json, digest, fast_init
 
 
 class _Example(FrozenModel):
@@ -30,3 +33,35 @@ def test_frozen_model_forbids_extra_keys_and_hides_input_values() -> None:
     with pytest.raises(pydantic.ValidationError):
         example.name = "y"  # type: ignore[misc]
     assert canonical_json(example) == '{"name":"x","tags":[]}'
+
+
+@fast_init
+@dataclasses.dataclass(frozen=True, slots=True)
+class Point:
+    """A fast-init dataclass (module level, so that it pickles)."""
+
+    x: int
+    y: int = 2
+    tags: tuple[str, ...] = ()
+
+
+def test_fast_init_keeps_the_dataclass_signature_defaults_and_frozenness() -> None:
+    assert Point(1) == Point(x=1, y=2, tags=())
+    assert Point(1, 3, ("a",)).tags == ("a",)
+    assert dataclasses.replace(Point(1), y=5) == Point(1, 5)
+    assert pickle.loads(pickle.dumps(Point(4, 5))) == Point(4, 5)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Point(1).x = 2  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Point()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Point(1, z=3)  # type: ignore[call-arg]
+
+
+def test_fast_init_refuses_default_factories() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Bag:
+        items: list[int] = dataclasses.field(default_factory=list)
+
+    with pytest.raises(TypeError):
+        fast_init(Bag)
