@@ -44,6 +44,9 @@ def order_key(value: Any) -> OrderKey:
     return (3, key_text(value))
 
 
+#: The hex digit of a uuid's variant nibble (``10xx``) made from a sha1 hex digit's low bits.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
 IdMaker = Callable[[str], str]
 """Computes the deterministic Twenty id of a source key."""
 
@@ -53,14 +56,14 @@ def id_maker(namespace: uuid.UUID) -> IdMaker:
     of the time) and cached for the keys met again and again (the accounts every activity points
     at)."""
     prefix = namespace.bytes
+    sha1 = hashlib.sha1
 
     @functools.lru_cache(maxsize=1 << 16)
     def make(key: str) -> str:
-        digest = bytearray(hashlib.sha1(prefix + key.encode("utf-8")).digest()[:16])
-        digest[6] = (digest[6] & 0x0F) | 0x50
-        digest[8] = (digest[8] & 0x3F) | 0x80
-        text = digest.hex()
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        # uuid5: the sha1's first 16 bytes, version nibble 5, variant bits 10 (_VARIANT).
+        text = sha1(prefix + key.encode("utf-8")).hexdigest()
+        variant = _VARIANT[text[16]]
+        return f"{text[:8]}-{text[8:12]}-5{text[13:16]}-{variant}{text[17:20]}-{text[20:32]}"
 
     return make
 

@@ -25,12 +25,9 @@ _UTC = dt.UTC
 
 def instant_text(moment: dt.datetime) -> str:
     """ISO 8601 in UTC with milliseconds and ``Z`` (Twenty's own spelling)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(_UTC)
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
-        f"{moment.minute:02d}:{moment.second:02d}.{moment.microsecond // 1000:03d}Z"
-    )
+    if moment.tzinfo is not None:  # isoformat truncates to milliseconds and ends in +00:00
+        return moment.astimezone(_UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+    return moment.isoformat(timespec="milliseconds") + "Z"
 
 
 def decimal_text(value: Decimal) -> str:

@@ -22,7 +22,7 @@ from migrator.mapping.context import Quarantine, RowContext
 from migrator.mapping.digests import payload_digest
 from migrator.mapping.paths import compile_where, key_text, record_getter
 from migrator.mapping.refs import id_maker
-from migrator.mapping.render import compile_format, compile_template
+from migrator.mapping.render import compile_format, compile_template, instant_text
 from migrator.mapping.targets import Spool
 from migrator.mapping.transforms import StepEnv, compile_transforms, normalise_url
 from migrator.model import digest
@@ -207,6 +207,25 @@ def test_ids_are_those_of_the_identity_module() -> None:
     make = id_maker(namespace)
     for key in ("oplacrm:accounts:f03edca7-e2dc", "aeronaclinic:patients:100#child", "a:b:é ü"):
         assert make(key) == twenty_id(namespace, key)
+    for number in range(2000):  # every variant nibble, many version bytes
+        key = f"oplacrm:contacts:{number}"
+        assert make(key) == twenty_id(namespace, key)
+
+
+def test_instants_are_utc_with_truncated_milliseconds_and_z() -> None:
+    rnd = random.Random(5)
+    zones = [None, dt.UTC, dt.timezone(dt.timedelta(hours=7)), ZoneInfo("Europe/London")]
+    for _ in range(2000):
+        moment = dt.datetime(rnd.randint(2, 9998), rnd.randint(1, 12), rnd.randint(1, 28),
+                             rnd.randint(0, 23), rnd.randint(0, 59), rnd.randint(0, 59),
+                             rnd.randint(0, 999_999), tzinfo=rnd.choice(zones))  # fmt: skip
+        utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
+        expected = (
+            f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:"
+            f"{utc.second:02d}.{utc.microsecond // 1000:03d}Z"
+        )
+        assert instant_text(moment) == expected
+    assert instant_text(dt.datetime(5, 1, 2, 3, 4, 5, 999_999)) == "0005-01-02T03:04:05.999Z"
 
 
 def _random_value(rnd: random.Random, depth: int = 0) -> Any:
