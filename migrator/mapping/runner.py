@@ -119,9 +119,12 @@ class BodyRun:
             duplicate = self._dedupe(ctx)
             if duplicate is not None:
                 return duplicate
-            self._spool(record, ctx)
-            self._check_targets(record, ctx)
-            self._reader_problems(record, ctx)
+            if self.spool is not None:
+                spool_targets(body, self.spool, record, ctx.identity)
+            if body.targets is not None:
+                self._check_targets(record, ctx)
+            if body.identity is not None or record.findings:
+                self._reader_problems(record, ctx)
             for write in body.writers:
                 write(record, ctx)
         except Quarantine as problem:
@@ -168,10 +171,6 @@ class BodyRun:
             if finding.quarantines:
                 where = f" field `{finding.field}`" if finding.field else ""
                 raise Quarantine(finding.code, f"{ctx.address}{where}: {finding.message}")
-
-    def _spool(self, record: SourceRecord, ctx: RowContext) -> None:
-        if self.spool is not None:
-            spool_targets(self.body, self.spool, record, ctx.identity)
 
     def _check_targets(self, record: SourceRecord, ctx: RowContext) -> None:
         """A note or task exists to be about its targets: when none of them can be written, the
