@@ -43,9 +43,13 @@ def _safe(value: Any) -> bool:
 def payload_digest(payload: Mapping[str, Any], *, float_keys: tuple[str, ...] | None = None) -> str:
     """``migrator.model.digest(payload)``, fast (module doc). ``float_keys`` names the only
     top-level keys that may hold a float (None: any may)."""
-    checked = payload.values() if float_keys is None else (payload.get(k) for k in float_keys)
-    if not all(_safe(value) for value in checked):
-        return digest(payload)
+    if float_keys is None:
+        if not all(_safe(value) for value in payload.values()):
+            return digest(payload)
+    else:
+        for key in float_keys:
+            if not _safe(payload.get(key)):
+                return digest(payload)
     try:
         data = orjson.dumps(payload, option=_OPTIONS)
     except (TypeError, orjson.JSONEncodeError):

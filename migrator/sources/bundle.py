@@ -31,6 +31,9 @@ from migrator.validate.findings import Finding, Issue, error, locate
 
 Format = Literal["jsonl", "csv", "auto"]
 
+#: The ``raw`` of the (many) records without unknown keys: one shared empty read-only view.
+_NO_RAW: MappingProxyType[str, Any] = MappingProxyType({})
+
 MISSING_KEY = error("missing_primary_key", "record has no primary key; it cannot be migrated")
 
 
@@ -141,16 +144,17 @@ class Bundle:
                 if code is not None:
                     fields["statusCode"] = code
             ident = fields.get(pk)
-            record_id = str(ident) if ident is not None and ident != "" else f"line:{line}"
+            keyless = ident is None or ident == ""
+            record_id = f"line:{line}" if keyless else ident if type(ident) is str else str(ident)
             findings: tuple[Finding, ...] = ()
-            if issues or record_id.startswith("line:"):
+            if issues or keyless or record_id.startswith("line:"):
                 findings = self._locate(name, record_id, line, issues, ident is None)
             yield SourceRecord(
                 system,
                 name,
                 record_id,
                 MappingProxyType(fields),
-                MappingProxyType(raw),
+                MappingProxyType(raw) if raw else _NO_RAW,
                 line,
                 findings,
             )

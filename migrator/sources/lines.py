@@ -68,11 +68,18 @@ def iter_jsonl(path: Path, display: str) -> Iterator[tuple[int, dict[str, Any]]]
         raise SourceError(
             f"Source bundle file missing: {display}", hint="Re-export the bundle."
         ) from None
+    loads = orjson.loads
     with handle:
         for line, data in enumerate(handle, 1):
-            record = decode_json_line(data, display, line, last=not data.endswith(b"\n"))
-            if record is not None:
-                yield line, record
+            try:
+                record = loads(data)
+            except orjson.JSONDecodeError:  # blank, broken or beyond orjson: the slow path
+                record = decode_json_line(data, display, line, last=not data.endswith(b"\n"))
+                if record is None:
+                    continue
+            if type(record) is not dict:
+                raise corrupt(display, line, "a JSON Lines record must be a JSON object")
+            yield line, record
 
 
 def iter_byte_lines(handle: io.BufferedIOBase, sink: Any) -> Iterator[bytes]:
