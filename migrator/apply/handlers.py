@@ -6,7 +6,8 @@ rows refused with a scrubbed reason), which the executor commits to the state on
 
 * ``create`` — plain batch create with the deterministic ids; a batch re-sent after a lost
   response or a crash is refused as a duplicate and resolved by the client's ``id[in]`` lookup
-  (those rows count as done). Files are uploaded just before, their ids added to the payload.
+  (those rows count as done). Files are uploaded just before, their ids added to the payload,
+  and embedded images attached after (:mod:`migrator.apply.uploads`).
 * ``upsert`` — updates of records migrator owns, planned merges and restores: batch upsert of
   the planned payload (merges and restores to the existing record's id, without ``createdAt`` and
   ``createdBy``, so the record keeps its own history). The pre-image of a merged or restored
@@ -20,17 +21,14 @@ rows refused with a scrubbed reason), which the executor commits to the state on
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from migrator.apply import inline_images
+from migrator.apply import inline_images, uploads
 from migrator.apply.join import Pair
-from migrator.apply.model import Desired
 from migrator.errors import ApplyError
-from migrator.mapping.model import FileRef
 from migrator.model import Action, digest
 from migrator.state.model import PreImage, RecordEntry, RecordStatus
 from migrator.twenty.client import TwentyClient
@@ -122,54 +120,6 @@ def _sent_ids(job: Job) -> list[tuple[str, Pair]]:
 # --- create ---------------------------------------------------------------------------------
 
 
-def _upload(ctx: HandlerContext, desired: Desired, body: dict[str, Any]) -> _Uploaded:
-    if ctx.bundle_root is None:
-        raise ApplyError(
-            f"{desired.address} has files to upload but the source has no bundle folder",
-            hint="make the plan again with `migrator plan SPEC -o FILE`",
-        )
-    uploaded: list[str] = []
-    by_field: dict[str, list[dict[str, str]]] = {}
-    embedded: list[tuple[FileRef, bytes, str]] = []
-    for ref in desired.files:
-        path = ctx.bundle_root / ref.bundle_path
-        content = path.read_bytes()
-        if ref.sha256 and hashlib.sha256(content).hexdigest() != ref.sha256:
-            raise ApplyError(
-                f"a file of {desired.address} changed since the plan was made",
-                detail=f"{ref.bundle_path} no longer has the sha256 the plan recorded.",
-                hint="make the plan again with `migrator plan SPEC -o FILE`",
-            )
-        if ref.inline:
-            embedded.append((ref, content, path.name))
-            continue
-        field_id = _files_field(ctx, desired.twenty_object, ref.field)
-        media_type = ref.media_type or "application/octet-stream"
-        stored = ctx.client.upload_file(field_id, path.name, content, media_type)
-        uploaded.append(stored.id)
-        by_field.setdefault(ref.field, []).append({"fileId": stored.id, "label": ref.label})
-    body.update(by_field)
-    if not embedded:
-        return _Uploaded(uploaded, None)
-    field_id = _files_field(ctx, inline_images.ATTACHMENT, "file")
-    images = inline_images.rehost(ctx.client, field_id, embedded, body)
-    return _Uploaded(uploaded + list(images.file_ids), images)
-
-
-@dataclass
-class _Uploaded:
-    file_ids: list[str]
-    images: inline_images.Rehosted | None
-    """The record's embedded images (:mod:`migrator.apply.inline_images`), if any."""
-
-
-def _files_field(ctx: HandlerContext, twenty_object: str, name: str) -> str:
-    field_id = ctx.file_field_ids.get((twenty_object, name))
-    if field_id is None:
-        raise ApplyError(f"Twenty has no FILES field {twenty_object}.{name}")
-    return field_id
-
-
 def run_create(ctx: HandlerContext, job: Job) -> JobResult:
     """Batch-create the job's records (uploading their files first, attaching embedded images
     after)."""
@@ -179,80 +129,21 @@ def run_create(ctx: HandlerContext, job: Job) -> JobResult:
     for pair in job.pairs:
         assert pair.desired is not None and pair.body is not None
         body = dict(pair.body)
-        uploaded = _upload(ctx, pair.desired, body) if pair.desired.files else _Uploaded([], None)
-        if uploaded.images is not None:
-            images[pair.change.address] = uploaded.images
+        file_ids: list[str] = []
+        if pair.desired.files:
+            uploaded = uploads.upload_files(ctx, pair.desired, body)
+            file_ids = uploaded.file_ids
+            if uploaded.images is not None:
+                images[pair.change.address] = uploaded.images
         bodies.append(body)
         entries[pair.change.address] = _entry(
-            pair, pair.change.twenty_id, RecordStatus.WRITTEN, file_ids=tuple(uploaded.file_ids)
+            pair, pair.change.twenty_id, RecordStatus.WRITTEN, file_ids=tuple(file_ids)
         )
     result = ctx.client.records.create_batch(job.plural, bodies, batch_index=job.index)
     settled = _settle(job, result, entries)
-    _files_of_present(ctx, job, result, images, settled)
-    _attach_images(ctx, job, images, settled)
+    uploads.files_of_present(ctx, job, result, images, settled)
+    uploads.attach_images(ctx, job, images, settled)
     return settled
-
-
-def _files_of_present(
-    ctx: HandlerContext,
-    job: Job,
-    result: BatchResult,
-    images: dict[str, inline_images.Rehosted],
-    settled: JobResult,
-) -> None:
-    """Rows found already written (an earlier send whose answer was lost, or a killed run) keep
-    the files that send attached or linked from their text: read those rows (one ``id[in]``
-    request) and record their file ids, not the ones just uploaded again (which stay unattached
-    in Twenty's storage); their embedded images are attached by those ids."""
-    present = set(result.already_present)
-    pairs = [
-        p for p in job.pairs if p.desired and p.desired.files and p.change.twenty_id in present
-    ]
-    if not pairs:
-        return
-    found = ctx.client.records.find_by_ids(job.plural, [p.change.twenty_id for p in pairs])
-    settled.requests += 1
-    fixed: dict[str, RecordEntry] = {}
-    for pair in pairs:
-        assert pair.desired is not None
-        record = found.get(pair.change.twenty_id, {})
-        refs = pair.desired.files
-        fields = sorted({ref.field for ref in refs if not ref.inline})
-        ids = [
-            str(item["fileId"])
-            for name in fields
-            for item in record.get(name) or []
-            if isinstance(item, dict) and item.get("fileId")
-        ]
-        address = pair.change.address
-        if address in images:
-            rich = sorted({ref.field for ref in refs if ref.inline})
-            linked = inline_images.linked_file_ids(record, rich)
-            images[address] = inline_images.Rehosted(images[address].refs, tuple(linked))
-            ids += linked
-        fixed[address] = _entry(
-            pair, pair.change.twenty_id, RecordStatus.WRITTEN, file_ids=tuple(sorted(set(ids)))
-        )
-    settled.done = [(p, fixed.get(p.change.address, e)) for p, e in settled.done]
-
-
-def _attach_images(
-    ctx: HandlerContext, job: Job, images: dict[str, inline_images.Rehosted], settled: JobResult
-) -> None:
-    """Attach the embedded images of every record written (module doc of
-    :mod:`migrator.apply.inline_images`)."""
-    for pair, _ in settled.done:
-        found = images.get(pair.change.address)
-        if found is None or pair.body is None:
-            continue
-        settled.requests += inline_images.attach(
-            ctx.client,
-            address=pair.change.address,
-            twenty_object=job.twenty_object,
-            record_id=pair.change.twenty_id,
-            images=found,
-            history=pair.body,
-        )
 
 
 # --- upsert: updates, merges, restores ------------------------------------------------------
@@ -324,7 +215,10 @@ def run_upsert(ctx: HandlerContext, job: Job) -> JobResult:
             status = stored.status if stored is not None else RecordStatus.WRITTEN
             image = stored.pre_image if stored is not None else None
             twenty_id = change.existing_id or change.twenty_id
-            entries[change.address] = _entry(pair, twenty_id, status, pre_image=image)
+            files = stored.file_ids if stored is not None else ()
+            entries[change.address] = _entry(
+                pair, twenty_id, status, pre_image=image, file_ids=files
+            )
         elif change.address not in images:
             out.refused.append(
                 (pair, "merge_target_missing", "The existing record the plan merges into is gone.")
@@ -338,10 +232,10 @@ def run_upsert(ctx: HandlerContext, job: Job) -> JobResult:
         sendable.append(pair)
     if sendable:
         sub = Job(job.kind, job.twenty_object, job.plural, sendable, job.existing, job.index)
-        result = ctx.client.records.upsert_batch(
-            job.plural, [_body(p) for p in sendable], batch_index=job.index
-        )
+        bodies, embedded = uploads.upsert_bodies(ctx, job, sendable)
+        result = ctx.client.records.upsert_batch(job.plural, bodies, batch_index=job.index)
         settled = _settle(sub, result, entries)
+        uploads.attach_images(ctx, sub, embedded, settled)
         out.done.extend(settled.done)
         out.refused.extend(settled.refused)
         out.requests += settled.requests

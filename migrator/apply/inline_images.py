@@ -1,23 +1,26 @@
 """Images embedded in a record's RICH_TEXT: uploaded, linked from the text, attached to the record.
 
 The mapper recognises them (:mod:`migrator.mapping.inline_images`: a :class:`FileRef` with
-``inline`` set, outside the payload digest like every file). For a record being created, apply:
+``inline`` set, outside the payload digest like every file). For a record being written (created,
+or updated, merged or restored: its text is sent again), apply:
 
 1. uploads each image for ``attachment.file`` (with its media type) and points the text's image
    link at the stored file's URL without its token, ``<server>/file/files-field/<file id>``
    (twenty-api.md §9, capture 69; a signed token expires and is a credential), before the
    record's batch is sent;
-2. once the record exists, attaches every image to it through an ``attachment`` record (``file``
-   plus ``target<Object>Id``), which is what Twenty's own editor does with an image dropped into
-   a note: an uploaded file that no FILES field holds stays a temporary file Twenty does not
-   serve. One batch create per record; the attachments' ids are derived from the record's id and
-   the image's position (:func:`attachment_ids`), so a re-sent batch finds them already there.
+2. once the record is written, attaches every image to it through an ``attachment`` record
+   (``file`` plus ``target<Object>Id``), which is what Twenty's own editor does with an image
+   dropped into a note: an uploaded file that no FILES field holds stays a temporary file Twenty
+   does not serve. One batch upsert per record; the attachments' ids are derived from the
+   record's id and the image's position (:func:`attachment_ids`), so a re-sent batch rewrites the
+   same attachments, and an updated text with fewer images destroys the ones past its count.
 
-A record found already written (an earlier send whose answer was lost, or a killed run) keeps the
-images its first send uploaded: its stored text is read and the file ids it links are the ones
-attached and recorded (the images just uploaded again stay unattached, as for attachments). The
-state records the file ids with the record (``file_ids``); destroy removes the attachments by
-their derived ids (:func:`attachment_ids`), and Twenty deletes a destroyed attachment's file.
+A record found already written by a create (an earlier send whose answer was lost, or a killed
+run) keeps the images its first send uploaded: its stored text is read and the file ids it links
+are the ones attached and recorded (the images just uploaded again stay unattached, as for
+attachments). The state records the file ids with the record (``file_ids``); destroy removes the
+attachments by their derived ids (:func:`embedded_attachment_ids`), and Twenty deletes a destroyed
+attachment's file.
 """
 
 from __future__ import annotations
@@ -130,8 +133,14 @@ def attach(
     record_id: str,
     images: Rehosted,
     history: Mapping[str, Any],
+    previous: int = 0,
 ) -> int:
-    """Create the attachments of a written record's images (module doc); returns requests."""
+    """Write the attachments of a written record's images (module doc); returns requests.
+
+    They are upserted by their derived ids (a re-sent batch, or an updated text's new images,
+    rewrites them); ``previous`` is how many images the record had before (its state entry's
+    file ids): the attachments past the new count are destroyed.
+    """
     ids = attachment_ids(record_id, len(images.file_ids))
     join = morph_field_name(twenty_object) + "Id"
     rows: list[Record] = []
@@ -145,9 +154,14 @@ def attach(
         }
         row.update({k: history[k] for k in ("createdAt", "createdBy") if k in history})
         rows.append(row)
+    requests = 0
+    stale = attachment_ids(record_id, previous)[len(ids) :]
+    if stale:
+        client.records.destroy_many(ATTACHMENTS, stale)
+        requests += 1
     if not rows:
-        return 0
-    result = client.records.create_batch(ATTACHMENTS, rows)
+        return requests
+    result = client.records.upsert_batch(ATTACHMENTS, rows)
     if result.failed:
         raise ApplyError(
             f"Twenty refused the attachment of an image embedded in {address}",
@@ -155,4 +169,4 @@ def attach(
             hint="fix the cause, then run the same `migrator apply PLAN` again: the record is "
             "kept and its images are attached on the next run",
         )
-    return result.requests
+    return requests + result.requests

@@ -23,8 +23,9 @@ Findings name the record and field, never the target (it may carry a name).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from migrator.errors import SourceError
 from migrator.mapping.context import RowContext
@@ -43,6 +44,8 @@ _HTML_IMAGE = re.compile(
 )
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_UPLOADED = re.compile(r"/file/files-field/[0-9a-fA-F-]{36}$")
+"""An uploaded file's URL as apply writes it (:func:`migrator.apply.inline_images.file_url`)."""
 
 Writer = Callable[[SourceRecord, RowContext], None]
 
@@ -87,6 +90,29 @@ def rewrite_targets(markdown: str, urls: Mapping[str, str]) -> str:
 
     rewritten = _MARKDOWN_IMAGE.sub(markdown_image, markdown)
     return _HTML_IMAGE.sub(html_image, rewritten)
+
+
+def as_in_bundle(record: Mapping[str, Any], files: Iterable[FileRef]) -> Mapping[str, Any]:
+    """``record`` as Twenty holds it, with the links apply made to uploaded images put back to
+    the bundle targets they replaced (the n-th distinct ``/file/files-field/<id>`` image of a
+    field is its n-th embedded image), so comparing it with the desired payload (verify, drift)
+    finds only real edits."""
+    targets: dict[str, list[str]] = {}
+    for ref in files:
+        if ref.inline:
+            targets.setdefault(ref.field, []).append(ref.inline)
+    if not targets:
+        return record
+    out = dict(record)
+    for field, wanted in targets.items():
+        value = out.get(field)
+        markdown = value.get("markdown") if isinstance(value, Mapping) else None
+        if not isinstance(value, Mapping) or not isinstance(markdown, str):
+            continue
+        uploaded = [i.target for i in embedded_images(markdown) if _UPLOADED.search(i.target)]
+        back = dict(zip(uploaded, wanted, strict=False))
+        out[field] = {**value, "markdown": rewrite_targets(markdown, back)}
+    return out
 
 
 def _swap(match: re.Match[str], group: str, urls: Mapping[str, str]) -> str:

@@ -6,7 +6,7 @@ the happy path (recovery after a lost response costs extra and is not foreseen):
 * ``metadata`` — one request per custom object, field or relation created, two per field that
   gets options (read the field, write its whole option list), and one to list the metadata at
   the start; metadata is not rate-limited (twenty-api.md §10);
-* ``batch_create`` — creates, ``batch_size`` records per request, plus one per created record
+* ``batch_create`` — creates, ``batch_size`` records per request, plus one per written record
   with embedded images (the attachments holding them, :mod:`migrator.apply.inline_images`);
 * ``batch_upsert`` — updates, merges, restores and second-pass links, ``batch_size`` per request;
 * ``preimage_read`` — merged and restored records are read (200 ids per request) just before

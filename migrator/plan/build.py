@@ -154,8 +154,8 @@ class PlanBuilder:
 
         ``counts_as`` is ``record`` (a source row's record) or ``link`` (a second-pass link of
         it); ``owner`` is the mapping it counts under (default: the change's own mapping);
-        ``files`` are its uploads and ``attachments`` the batch creates that attach its embedded
-        images once it is created (:mod:`migrator.apply.inline_images`);
+        ``files`` are its uploads and ``attachments`` the batches that attach its embedded
+        images once it is written (:mod:`migrator.apply.inline_images`);
         ``trusted`` says its address and id are the mapper's (the file line can leave them out
         unchecked, :func:`~migrator.plan.planfile.change_line`).
         """
@@ -171,7 +171,7 @@ class PlanBuilder:
             return
         self._writer.add(change, trusted=trusted)
         self._tally(change, files)
-        if attachments and change.action is Action.CREATE:
+        if attachments:
             extra = self.tallies[change.phase].extra
             extra["batch_create"] = extra.get("batch_create", 0) + attachments
         samples = self._samples.setdefault(mapping, [])

@@ -28,6 +28,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
+from migrator.mapping.inline_images import as_in_bundle
 from migrator.mapping.model import DesiredRecord
 from migrator.model import Action
 from migrator.plan.matching import ExistingIndex, ExistingRecord, MatchRule
@@ -165,7 +166,8 @@ def _decide_known(
     if refreshed is not None and refreshed.get("deletedAt") is not None:
         change = _change(desired, phase, Action.RESTORE, Reason.DELETED, digest, existing)
         return RecordDecision(change, existing_id=existing, body=body)
-    drift = field_diffs(refreshed, body, desired.sensitive_fields) if refreshed else ()
+    held = as_in_bundle(refreshed, desired.files) if refreshed and desired.files else refreshed
+    drift = field_diffs(held, body, desired.sensitive_fields) if held else ()
     if drift:
         change = _change(desired, phase, Action.UPDATE, Reason.DRIFT, digest, existing, drift)
         return RecordDecision(change, existing_id=existing, body=body)

@@ -31,6 +31,7 @@ from migrator.addresses import record_address
 from migrator.errors import PlanError
 from migrator.graph import GraphNode, MigrationGraph, NodeKind
 from migrator.identity import twenty_id
+from migrator.mapping.inline_images import as_in_bundle
 from migrator.mapping.model import DesiredRecord, Finding, Link, MappingResult, RowOutcome
 from migrator.model import Action
 from migrator.plan.build import PlanBuilder
@@ -342,7 +343,8 @@ class Planner:
             if decision is None:  # a --refresh read: decided on what Twenty holds
                 decision = self._decide(node, item.desired, item.entry, refresh=True, refreshed=row)
             elif decision.change is not None and row is not None and decision.body is not None:
-                diffs = field_diffs(row, decision.body, item.desired.sensitive_fields)
+                held = as_in_bundle(row, item.desired.files) if item.desired.files else row
+                diffs = field_diffs(held, decision.body, item.desired.sensitive_fields)
                 change = decision.change.model_copy(update={"field_diffs": diffs})
                 decision = RecordDecision(
                     change, None, decision.existing_id, decision.links_done, decision.body

@@ -27,7 +27,16 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from migrator.identity import twenty_id
-from migrator.mapping.model import DesiredRecord, Fate, Finding, Link, MappingResult, RowOutcome
+from migrator.mapping.inline_images import as_in_bundle
+from migrator.mapping.model import (
+    DesiredRecord,
+    Fate,
+    FileRef,
+    Finding,
+    Link,
+    MappingResult,
+    RowOutcome,
+)
 from migrator.plan.diff import field_diffs
 from migrator.plan.payloads import write_payload
 from migrator.spec.models import MigrationSpec
@@ -80,6 +89,8 @@ class _ToRead:
     body: dict[str, Any]
     sensitive: frozenset[str]
     links: tuple[Link, ...]
+    files: tuple[FileRef, ...] = ()
+    """Its files (embedded images' links are compared as the bundle targets they replaced)."""
 
 
 def in_sample(address: str, fraction: float) -> bool:
@@ -191,6 +202,7 @@ class Verifier:
                 {k: v for k, v in body.items() if k not in IGNORED_KEYS},
                 desired.sensitive_fields,
                 desired.links,
+                desired.files,
             )
         )
 
@@ -293,7 +305,7 @@ class Verifier:
                 )
             )
             return
-        diffs = field_diffs(record, item.body, item.sensitive)
+        diffs = field_diffs(as_in_bundle(record, item.files), item.body, item.sensitive)
         if not diffs:
             return
         fields = tuple(

@@ -4,6 +4,7 @@ a resumed run reuses the first upload; a delete takes the attachment and its fil
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -97,3 +98,61 @@ def test_embedded_image_rehosted_attached_resumed_and_destroyed(
     left = [f["id"] for f in http.get("/_sandbox/snapshot").json()["files"]]
     assert file_id not in left and not [p for p in _files(sandbox) if file_id in p.name]
     assert len(left) == 1  # the resumed run's second upload, never attached (as for attachments)
+
+
+def _updated(note: Desired, root: Path, text: str, images: list[bytes]) -> Desired:
+    refs = []
+    for number, content in enumerate(images):
+        digest = hashlib.sha256(content).hexdigest()
+        relative = f"attachments/{digest[:2]}/{digest}.png"
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_bytes(content)
+        text += f"\n\n![image {number}]({relative})"
+        label = f"image {number}"
+        refs.append(FileRef("bodyV2", relative, len(content), digest, label, "", inline=relative))
+    payload = {**note.payload, "bodyV2": {"markdown": text}}
+    return replace(note, payload=payload, files=tuple(refs))
+
+
+def _apply_update(
+    apply_plan: ApplyPlan, identity: DestinationIdentity, tmp_path: Path, item: Desired, name: str
+) -> None:
+    with open_sqlite_state(tmp_path / STATE) as store:
+        meta = store.meta()
+    assert meta.lineage is not None
+    scenario = Scenario([], [item])
+    scenario.actions[item.address] = (Action.UPDATE, None)
+    prior = PriorState(lineage=meta.lineage, serial=meta.serial)
+    plan = scenario.write_plan(tmp_path / name, identity, prior)
+    apply_plan(plan, scenario.source(tmp_path / "bundle"))
+
+
+def test_an_updated_text_is_linked_to_its_images_again(
+    apply_plan: ApplyPlan, plan_identity: DestinationIdentity, http: httpx.Client, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "bundle"
+    note = _note(bundle)
+    first = Scenario([], [note])
+    apply_plan(first.write_plan(tmp_path / "plan.gz", plan_identity), first.source(bundle))
+
+    two = [PNG + b" one", PNG + b" two"]
+    _apply_update(apply_plan, plan_identity, tmp_path, _updated(note, bundle, "Later.", two), "u1")
+    (stored,) = records_of(http, "notes")
+    held = {a["id"]: a for a in records_of(http, "attachments")}
+    assert sorted(held) == sorted(attachment_ids(note.twenty_id, 2))
+    file_ids = [held[i]["file"][0]["fileId"] for i in attachment_ids(note.twenty_id, 2)]
+    expected = "Later."
+    for number, file_id in enumerate(file_ids):
+        expected += f"\n\n![image {number}](/file/files-field/{file_id})"
+    assert stored["bodyV2"]["markdown"] == expected
+    with open_sqlite_state(tmp_path / STATE) as store:
+        entry = store.record(note.address)
+        assert entry is not None and entry.file_ids == tuple(sorted(file_ids))
+
+    # a text without images leaves no attachment behind, and no file
+    _apply_update(apply_plan, plan_identity, tmp_path, _updated(note, bundle, "None.", []), "u2")
+    assert records_of(http, "attachments") == []
+    assert records_of(http, "notes")[0]["bodyV2"]["markdown"] == "None."
+    with open_sqlite_state(tmp_path / STATE) as store:
+        entry = store.record(note.address)
+        assert entry is not None and entry.file_ids == ()

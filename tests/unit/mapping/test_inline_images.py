@@ -9,7 +9,12 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from migrator.mapping.inline_images import embedded_images, media_type_of, rewrite_targets
+from migrator.mapping.inline_images import (
+    as_in_bundle,
+    embedded_images,
+    media_type_of,
+    rewrite_targets,
+)
 from migrator.mapping.model import FileRef
 from tests.unit.mapping.helpers import run_all, setup, spec_document
 
@@ -124,3 +129,30 @@ def test_media_type_of_a_name() -> None:
     assert media_type_of("x.PNG") == "image/png"
     assert media_type_of("x.dcm") == "application/dicom"
     assert media_type_of("x.unknown") == "" and media_type_of("noext") == ""
+
+
+def test_uploaded_links_compare_as_the_bundle_targets_they_replaced() -> None:
+    refs = (
+        FileRef("bodyV2", "attachments/a.png", 1, "", "a", "image/png", inline="attachments/a.png"),
+        FileRef(
+            "bodyV2", "attachments/b.png", 1, "", "b", "image/png", inline="./attachments/b.png"
+        ),
+    )
+    first, second = "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"
+    stored = {
+        "id": "x",
+        "bodyV2": {
+            "markdown": f"![a](http://crm.example/file/files-field/{first}) then "
+            f"![b](/file/files-field/{second}) and ![a](http://crm.example/file/files-field/{first})",
+            "blocknote": "[]",
+        },
+    }
+    back = as_in_bundle(stored, refs)
+    assert back["bodyV2"] == {
+        "markdown": "![a](attachments/a.png) then ![b](./attachments/b.png) and "
+        "![a](attachments/a.png)",
+        "blocknote": "[]",
+    }
+    assert as_in_bundle(stored, ()) is stored
+    edited = {"bodyV2": {"markdown": "edited in Twenty, image removed"}}
+    assert as_in_bundle(edited, refs) == edited
