@@ -25,9 +25,12 @@ _UTC = dt.UTC
 
 def instant_text(moment: dt.datetime) -> str:
     """ISO 8601 in UTC with milliseconds and ``Z`` (Twenty's own spelling)."""
-    if moment.tzinfo is not None:  # isoformat truncates to milliseconds and ends in +00:00
-        return moment.astimezone(_UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
-    return moment.isoformat(timespec="milliseconds") + "Z"
+    zone = moment.tzinfo
+    if zone is None:
+        return moment.isoformat(timespec="milliseconds") + "Z"
+    if zone is not _UTC:  # (most source instants are read in UTC already)
+        moment = moment.astimezone(_UTC)
+    return moment.isoformat(timespec="milliseconds")[:-6] + "Z"  # truncated ms, then +00:00
 
 
 def decimal_text(value: Decimal) -> str:
