@@ -112,54 +112,61 @@ class TargetsPhase:
     def records(self, spool: Spool) -> Iterator[DesiredRecord | RowOutcome]:
         """Every target of the spool, in note order (module doc)."""
         last, taken = "", set[str]()
+        note_key = ""
+        plans = self.plans
         for identity, number, value, line in spool:
             if identity != last:
                 last, taken = identity, set()
-            yield self._one(identity, self.plans[number], value, line, taken)
+                note_key = self.note.key(identity)
+            yield self._one(identity, note_key, plans[number], value, line, taken)
+
+    def _outcome(self, address: str, key: str, line: int, fate: Fate, code: str, why: str,
+                 blocked: str = "") -> RowOutcome:  # fmt: skip
+        reason = f"{address}: {why}"
+        return RowOutcome(self.phase, address, key, fate, code, reason, blocked, line)
 
     def _one(
-        self, identity: str, plan: TargetPlan, value: str, line: int, taken: set[str]
+        self,
+        identity: str,
+        note_key: str,
+        plan: TargetPlan,
+        value: str,
+        line: int,
+        taken: set[str],
     ) -> DesiredRecord | RowOutcome:
         note, index = self.note, plan.index
-        key = f"{note.key(identity)}#{plan.suffix}"
+        key = f"{note_key}#{plan.suffix}"
         address = f"record.{self.phase}[{key}]"
-
-        def outcome(fate: Fate, code: str, why: str, blocked: str = "") -> RowOutcome:
-            reason = f"{address}: {why}"
-            return RowOutcome(self.phase, address, key, fate, code, reason, blocked, line)
-
         if identity in note.unwritten:
             note_address = note.address(identity)
-            return outcome(Fate.HELD, "parent_not_written", f"parent not written ({note_address})",
-                           note_address)  # fmt: skip
+            return self._outcome(address, key, line, Fate.HELD, "parent_not_written",
+                                 f"parent not written ({note_address})", note_address)  # fmt: skip
         try:
             chosen = value if plan.same_row else choose(index, value, key=plan.key, pick="only",
                                                         exclude=None)  # fmt: skip
         except Orphan:
-            return outcome(Fate.QUARANTINED, "orphan_reference", f"no `{plan.ref}` row has its key")
+            return self._outcome(address, key, line, Fate.QUARANTINED, "orphan_reference",
+                                 f"no `{plan.ref}` row has its key")  # fmt: skip
         except Ambiguous:
-            return outcome(
-                Fate.QUARANTINED, "ambiguous_reference", f"several `{plan.ref}` rows have its key"
-            )
+            return self._outcome(address, key, line, Fate.QUARANTINED, "ambiguous_reference",
+                                 f"several `{plan.ref}` rows have its key")  # fmt: skip
         target = index.final(chosen or value)
-        target_address = index.address(target)
+        target_key = index.key(target)
+        target_address = f"record.{index.name}[{target_key}]"  # index.address(target)
         if target in index.unwritten:
-            return outcome(Fate.HELD, "parent_not_written",
-                           f"parent not written ({target_address})", target_address)  # fmt: skip
+            return self._outcome(address, key, line, Fate.HELD, "parent_not_written",
+                                 f"parent not written ({target_address})",
+                                 target_address)  # fmt: skip
         if target_address in taken:
-            return outcome(Fate.SKIPPED, "duplicate_target", "the note already targets it")
+            return self._outcome(address, key, line, Fate.SKIPPED, "duplicate_target",
+                                 "the note already targets it")  # fmt: skip
         taken.add(target_address)
-        return self._record(identity, plan, key, address, target, line)
-
-    def _record(
-        self, identity: str, plan: TargetPlan, key: str, address: str, target: str, line: int
-    ) -> DesiredRecord:
-        note, index = self.note, plan.index
-        own = self.ids(key)
+        ids = self.ids
+        own = ids(key)
         payload = {
             "id": own,
-            self.owner_join: self.ids(note.key(identity)),
-            plan.join: self.ids(index.key(target)),
+            self.owner_join: ids(note_key),
+            plan.join: ids(target_key),
             self.provenance: key,
             **self.constants,
         }
@@ -172,6 +179,6 @@ class TargetsPhase:
             twenty_id=own,
             payload=payload,
             payload_digest=payload_digest(payload, float_keys=()),
-            depends_on=(note.address(identity), index.address(target)),
+            depends_on=(f"record.{note.name}[{note_key}]", target_address),
             line=line,
         )
