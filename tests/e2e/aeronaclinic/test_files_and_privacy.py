@@ -66,6 +66,20 @@ def test_row_03_images_embedded_in_a_note_are_uploaded_and_linked(
     assert aerona_planted.header.budget.requests["file_upload"] == len(documents) + 1
 
 
+def test_row_03_a_rehosted_image_is_neither_drift_nor_a_verify_finding(
+    aerona_planted: AppliedExample,
+) -> None:
+    # Twenty's text links the uploaded file where the source has the bundle path: verify and a
+    # refreshed plan compare the two as the same image, and nothing is written back
+    verified = run_cli(aerona_planted.root, "verify", "migration.yaml", "--format", "json")
+    assert verified.exit_code == 0, verified.output[-3000:]
+    assert json.loads(verified.stdout)["finding_count"] == 0
+    refreshed = run_cli(
+        aerona_planted.root, "plan", "migration.yaml", "--refresh", "--detailed-exitcode"
+    )
+    assert refreshed.exit_code == 0, refreshed.output[-3000:]
+
+
 def test_patients_sharing_an_email_are_never_merged(aerona: AppliedExample) -> None:
     people = aerona.by_source("people", "patients")
     other = people["100000"]["id"]
