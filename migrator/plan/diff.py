@@ -30,7 +30,7 @@ from deepdiff import DeepDiff
 
 from migrator.mapping.inline_images import as_in_bundle
 from migrator.mapping.model import DesiredRecord
-from migrator.model import Action
+from migrator.model import Action, fast_init, trusted_model
 from migrator.plan.matching import ExistingIndex, ExistingRecord, MatchRule
 from migrator.plan.model import FieldDiff, QuarantineEntry, RecordChange
 from migrator.plan.payloads import applied_digest, shape
@@ -63,6 +63,7 @@ class Reason:
         return f"{verb} {twenty_object} with the same {via}"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RecordDecision:
     """What the plan does with one desired record: a change or a quarantine entry.
@@ -89,18 +90,22 @@ def _change(
     existing_id: str | None = None,
     diffs: tuple[FieldDiff, ...] = (),
 ) -> RecordChange:
-    return RecordChange(
-        address=desired.address,
-        mapping=desired.mapping,
-        source_key=desired.source_key,
-        twenty_object=desired.twenty_object,
-        twenty_id=desired.twenty_id,
-        action=action,
-        reason=reason,
-        payload_digest=digest,
-        phase=phase,
-        existing_id=existing_id,
-        field_diffs=diffs,
+    # Every field, in field order, of its exact type: the validated model, built directly.
+    return trusted_model(
+        RecordChange,
+        {
+            "address": desired.address,
+            "mapping": desired.mapping,
+            "source_key": desired.source_key,
+            "twenty_object": desired.twenty_object,
+            "twenty_id": desired.twenty_id,
+            "action": action,
+            "reason": reason,
+            "payload_digest": digest,
+            "phase": phase,
+            "existing_id": existing_id,
+            "field_diffs": diffs,
+        },
     )
 
 

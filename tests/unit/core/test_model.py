@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+from typing import Any
 
 import pydantic
 import pytest
 
-from migrator.model import FrozenModel, canonical_json, digest, fast_init
+from migrator.model import Action, FrozenModel, canonical_json, digest, fast_init, trusted_model
 
 
 class _Example(FrozenModel):
@@ -65,3 +66,31 @@ def test_fast_init_refuses_default_factories() -> None:
 
     with pytest.raises(TypeError):
         fast_init(Bag)
+
+
+class Change(FrozenModel):
+    """A model of the shape trusted_model builds on the hot path."""
+
+    address: str
+    action: Action
+    existing_id: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+def test_trusted_model_equals_the_validated_model() -> None:
+    values: dict[str, Any] = {
+        "address": "record.a[x]",
+        "action": Action.CREATE,
+        "existing_id": None,
+        "tags": ("t",),
+    }
+    trusted = trusted_model(Change, dict(values))
+    validated = Change(**values)
+    assert trusted == validated
+    assert repr(trusted) == repr(validated)
+    assert trusted.model_dump(mode="json") == validated.model_dump(mode="json")
+    assert trusted.model_fields_set == validated.model_fields_set
+    assert trusted.model_copy(update={"tags": ()}) == Change(**{**values, "tags": ()})
+    assert canonical_json(trusted) == canonical_json(validated)
+    with pytest.raises(pydantic.ValidationError):
+        trusted.address = "other"  # type: ignore[misc]
