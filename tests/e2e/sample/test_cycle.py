@@ -14,6 +14,7 @@ import pytest
 
 from migrator.state import open_sqlite_state
 from migrator.state.model import RunKind, RunStatus
+from tests.e2e.project import run_cli
 from tests.e2e.sample.conftest import SIZE, SampledExample
 
 EXAMPLES = ["opla_sample", "aerona_sample"]
@@ -134,3 +135,14 @@ def test_destroy_leaves_the_sandbox_as_it_was(sampled: SampledExample) -> None:
     }
     assert moved == options
     assert sampled.after_destroy_meta.sample is None
+
+
+def test_sample_flag_misuse_is_refused_with_the_next_step(opla_sample: SampledExample) -> None:
+    root = opla_sample.applied.root
+    on_plan = run_cli(root, "apply", "first.plan", "--sample", "300")
+    assert on_plan.exit_code == 1
+    assert "--sample goes with a spec; a saved plan is applied as it was made" in on_plan.output
+    assert "migrator plan SPEC --sample N -o FILE" in on_plan.output
+    with_destroy = run_cli(root, "plan", "migration.yaml", "--destroy", "--sample", "300")
+    assert with_destroy.exit_code == 1
+    assert "--destroy and --sample do not go together" in with_destroy.output
