@@ -35,7 +35,8 @@ def build_plan_schema() -> dict[str, Any]:
         "title": "migrator plan (JSON view)",
         "description": (
             "`migrator plan --format json`: the plan header, every record change in apply "
-            "order, and every record not written. Each `action` of the plan file is written "
+            "order, every quarantined record and the first held ones. Each `action` of the plan "
+            "file is written "
             "as `actions`, a list; a replace "
             'is ["delete", "create"]. Sensitive values never appear: a sensitive field diff '
             "has null before and after."
@@ -57,8 +58,10 @@ def build_plan_schema() -> dict[str, Any]:
                         _outcome("hold", "HoldEntry"),
                     ]
                 },
-                "description": "Every record not written, in apply order (the header keeps only "
-                "the first of each kind).",
+                "description": "Every quarantined record and the first held records, in apply "
+                "order (the header keeps the first of each kind; `holds_total` counts every held "
+                "record: holds are many when an owner is not invited, and `migrator audit` names "
+                "their cause).",
             },
         },
         "required": ["format_version", "header", "plan_sha256", "record_changes", "outcomes"],
