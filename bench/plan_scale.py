@@ -14,12 +14,17 @@ for its owner), then in the same run:
 The targets (issue #8): under 60 s and under 1 GB on a 2-core machine. The last line is the JSON
 of the bench convention, with the floor as the reference.
 
-    python bench/plan_scale.py [--records 1000000] [--seed 1] [--keep DIR]
+With ``--without-render`` it also times the plan without any rendering, in its own process:
+:func:`migrator.workflows.plan` writing the plan file (spec checks, verification, mapping, diff,
+plan file), to tell the planning from the view.
+
+    python bench/plan_scale.py [--records 1000000] [--seed 1] [--keep DIR] [--without-render]
 """
 
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import shutil
@@ -85,11 +90,35 @@ def run_plan(spec: Path, out: Path) -> tuple[float, float, int]:
     return seconds, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)
 
 
+_PLAN_ONLY = """
+import os, sys
+from pathlib import Path
+from migrator import workflows
+spec = Path(sys.argv[1])
+workflows.plan(spec, environ=dict(os.environ), out=Path(sys.argv[2]), display_path=str(spec))
+"""
+
+
+def run_plan_without_render(spec: Path, out: Path) -> tuple[float, float, int]:
+    """``(seconds, peak RSS in MB, exit code)`` of :func:`migrator.workflows.plan` alone (no
+    rendering), in its own process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIGRATOR_", "TWENTY_"))}
+    command = [sys.executable, "-c", _PLAN_ONLY, str(spec), str(out)]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, cwd=spec.parent, env=env)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    return seconds, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="Keep the bundle and plan in this folder.")
+    parser.add_argument(
+        "--without-render", action="store_true", help="Also time the plan without rendering."
+    )
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="plan-scale-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -104,10 +133,22 @@ def main() -> int:
         spec = write_spec(project, bundle)
         floor = read_and_hash(bundle)
         print(f"floor: read and hash the bundle in {floor:.1f} s", flush=True)
+        if args.without_render:
+            quiet, quiet_rss, code = run_plan_without_render(spec, project / "unrendered.plan")
+            if code != 0:
+                print(f"the plan without rendering exited {code}")
+                return 1
+            print(
+                f"plan without rendering: {quiet:.1f} s, peak RSS {quiet_rss:.0f} MB",
+                flush=True,
+            )
         seconds, rss, code = run_plan(spec, project / "oplacrm.plan")
         if code != 0:
             print(f"migrator plan exited {code}")
             return 1
+        if args.without_render:
+            same = filecmp.cmp(project / "unrendered.plan", project / "oplacrm.plan", shallow=False)
+            print(f"the two plan files are {'byte-identical' if same else 'DIFFERENT'}")
         header = read_plan_header(project / "oplacrm.plan")
         size = (project / "oplacrm.plan").stat().st_size / 1e6
         load = os.getloadavg()
