@@ -204,9 +204,13 @@ def _emails_step(env: StepEnv, *, whole: bool) -> Step:
                 return {"primaryEmail": kept, "additionalEmails": []} if whole else kept
         if found is None:
             return None
+        # Twenty lower-cases every address on write (twenty-api.md §3): send what it will hold,
+        # or verify and `plan --refresh` would see "Chau@…" drift to "chau@…" after every apply.
+        primary = found.primary.lower()
         if whole:
-            return {"primaryEmail": found.primary, "additionalEmails": list(found.additional)}
-        return found.primary
+            additional = [address.lower() for address in found.additional]
+            return {"primaryEmail": primary, "additionalEmails": additional}
+        return primary
 
     return step
 

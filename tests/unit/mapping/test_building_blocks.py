@@ -141,10 +141,10 @@ def test_number_micros_and_dates() -> None:
 
 def test_emails_phones_and_urls() -> None:
     assert _apply(["emails"], "A@Example.COM, b@example.org") == {
-        "primaryEmail": "A@example.com",
+        "primaryEmail": "a@example.com",
         "additionalEmails": ["b@example.org"],
     }
-    assert _apply(["email"], "mailto:A@Example.COM") == "A@example.com"
+    assert _apply(["email"], "mailto:A@Example.COM") == "a@example.com"  # as Twenty stores it
     assert _apply(["emails"], "n/a") is None  # a placeholder: not loaded (with a finding)
     assert _apply([PhoneTransform(phone="GB")], "07700 900123") == {
         "primaryPhoneNumber": "7700900123",

@@ -245,7 +245,7 @@ def test_patient_payload_folds_consents_and_alerts_and_is_all_sensitive(run: Run
         "createdAt": "2024-09-03T16:43:17.000Z",
         "createdBy": {"name": "Test import", "source": "IMPORT"},
         "dateOfBirth": "2009-01-12",
-        "emails": {"additionalEmails": [], "primaryEmail": "Zoe@example.org"},
+        "emails": {"additionalEmails": [], "primaryEmail": "zoe@example.org"},
         "homeAddress": {"addressCountry": "GB", "addressPostcode": "BT9 2SZ"},
         "id": _id("patients", "100"),
         "medicalAlerts": "[WARNING] Latex; [CRITICAL] Penicillin",

@@ -190,7 +190,7 @@ def test_company_payload_is_exact(run: Run) -> None:
         "oplaDistrict": "QUAN_1",
         "oplaEmail": {
             "additionalEmails": ["sales@example.com"],
-            "primaryEmail": "LienHe@example.com",
+            "primaryEmail": "lienhe@example.com",
         },
         "oplaExternalId": "ACC-1",
         "oplaHealthscore": 72.5,
@@ -245,7 +245,7 @@ def test_person_points_at_its_company_and_emails_dedupe_case_insensitively(run: 
     person = run.record("people", C1)
     assert person.payload["companyId"] == _id("accounts", A1)
     assert person.payload["name"] == {"firstName": "Châu", "lastName": "Nguyễn Văn"}
-    assert person.payload["emails"] == {"primaryEmail": "Chau@example.com", "additionalEmails": []}
+    assert person.payload["emails"] == {"primaryEmail": "chau@example.com", "additionalEmails": []}
     assert person.payload["contactOwnerId"] == member_id(MEMBER)
     assert person.payload["oplaGreeting"] == "Xin chào Châu"
     assert person.depends_on == (f"record.companies[oplacrm:accounts:{A1}]",)
