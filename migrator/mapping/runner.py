@@ -119,10 +119,15 @@ class BodyRun:
             duplicate = self._dedupe(ctx)
             if duplicate is not None:
                 return duplicate
-            if self.spool is not None:
-                spool_targets(body, self.spool, record, ctx.identity)
-            if body.targets is not None:
-                self._check_targets(record, ctx)
+            if body.targets is not None:  # a note or task: its target keys, read once
+                identity = ctx.identity
+                keys = [key_text(get(record)) if get is not None else identity
+                        for get in body.target_keys]  # fmt: skip
+                if self.spool is not None:
+                    for number, value in enumerate(keys):
+                        if value is not None:
+                            self.spool.add(identity, number, value, record.line)
+                self._check_targets(keys, ctx)
             if body.identity is not None or record.findings:
                 self._reader_problems(record, ctx)
             for write in body.writers:
@@ -172,22 +177,22 @@ class BodyRun:
                 where = f" field `{finding.field}`" if finding.field else ""
                 raise Quarantine(finding.code, f"{ctx.address}{where}: {finding.message}")
 
-    def _check_targets(self, record: SourceRecord, ctx: RowContext) -> None:
+    def _check_targets(self, keys: list[str | None], ctx: RowContext) -> None:
         """A note or task exists to be about its targets: when none of them can be written, the
         note is not written either (DESIGN.md, Cascade) — held while a target waits, quarantined
         when every target is an orphan. A clinical note must never land in Twenty unlinked.
 
         Decided only when every targeted mapping has already run; otherwise the targets phase
         decides each target on its own, as before. A note with no target keys is left alone.
+        ``keys`` are the row's target keys, one per target (None: no key).
         """
         phase = self.body.targets
         if phase is None:
             return
         waiting: list[str] = []
         orphans = 0
-        for number, getter in enumerate(self.body.target_keys):
+        for number, value in enumerate(keys):
             plan = phase.plans[number]
-            value = key_text(getter(record)) if getter is not None else ctx.identity
             if value is None:
                 continue
             if not plan.index.ran:
