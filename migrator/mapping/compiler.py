@@ -293,7 +293,10 @@ def _add_writers(
 ) -> None:
     unique_names = {rule.field for rule in compiled.uniques}
     section = env.spec.schema_.get(body.to)
-    for field_name, raw in body.fields.items():
+    # By name, not as the spec lists them: a plan embeds its spec as canonical JSON (keys
+    # sorted), and apply must run the writers in the order the planner did, or a row held for
+    # two reasons would be recorded with the other one.
+    for field_name, raw in sorted(body.fields.items()):
         target = obj.fields[field_name]
         writer = _writer(env, compiled, field_name, target, raw)
         if writer is None:

@@ -191,3 +191,14 @@ def test_row_10_uploaded_files_keep_their_media_type(aerona: AppliedExample) -> 
     for row in rows:
         (stored,) = attachments[str(row["attachmentId"])]["file"]
         assert files[stored["fileId"]]["mimeType"] == row["mimeType"], row["fileName"]
+
+
+def test_state_holds_and_quarantine_say_what_the_plan_said(aerona: AppliedExample) -> None:
+    """Apply recomputes every record from the spec embedded in the plan (keys sorted); the
+    reasons it records must be the planner's, also for rows held for two reasons at once."""
+    assert not aerona.header.outcomes_cut
+    planned_holds = {(h.address, h.code, h.reason, h.blocked_by) for h in aerona.header.holds}
+    stored_holds = {(h.address, h.code, h.reason, h.blocked_by) for h in aerona.held()}
+    assert stored_holds == planned_holds
+    planned = {(q.address, q.code, q.reason) for q in aerona.header.quarantine}
+    assert {(q.address, q.code, q.reason) for q in aerona.quarantined()} == planned

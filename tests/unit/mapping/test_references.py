@@ -115,7 +115,7 @@ def _id(obj: str, ident: str) -> str:
 def test_deferred_links_to_later_mappings_are_resolved_once_everything_ran(mapper: Mapper) -> None:
     run = run_all(mapper)
     alpha = run.record("companies", A1)
-    contact, deal = alpha.links
+    deal, contact = alpha.links  # by field name: oplaFirstDeal, oplaMainContact
     assert contact == Link(
         "oplaMainContact", _address("people", "contacts", C2), _id("contacts", C2)
     )
