@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrator.catalogue import FieldType
+from migrator.identity import IdMaker
 from migrator.mapping.coerce import Invalid, coercer
 from migrator.mapping.context import RowContext
 from migrator.mapping.fields import (
@@ -32,7 +33,7 @@ from migrator.mapping.fields import (
 from migrator.mapping.inline_images import inline_image_writer
 from migrator.mapping.owners import OwnerResolver
 from migrator.mapping.paths import Predicate, RecordGetter, compile_where, record_getter
-from migrator.mapping.refs import IdMaker, MappingIndex
+from migrator.mapping.refs import MappingIndex
 from migrator.mapping.targets import HOLDERS, TargetPlan, TargetsPhase, targets_phase
 from migrator.mapping.uniques import MatchPlan, UniqueRule, match_plans, unique_rules
 from migrator.mapping.values import Target, ValueEnv, compile_value

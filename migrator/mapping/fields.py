@@ -32,12 +32,13 @@ from typing import Any
 
 from migrator.catalogue import FieldType
 from migrator.errors import SourceError
+from migrator.identity import IdMaker
 from migrator.mapping.coerce import Invalid, to_text
 from migrator.mapping.context import Quarantine, RowContext
 from migrator.mapping.model import FileRef, Link
 from migrator.mapping.owners import OwnerResolver
 from migrator.mapping.paths import RecordGetter, key_text, record_getter
-from migrator.mapping.refs import Ambiguous, IdMaker, MappingIndex, Orphan, choose
+from migrator.mapping.refs import Ambiguous, MappingIndex, Orphan, choose
 from migrator.mapping.values import Target, ValueEnv, compile_value, converter, plain_source
 from migrator.sources.bundle import Bundle
 from migrator.sources.records import SourceRecord

@@ -31,11 +31,12 @@ from zoneinfo import ZoneInfo
 from migrator.errors import PlanError
 from migrator.graph.compile import compile_graph
 from migrator.graph.nodes import NodeKind
+from migrator.identity import id_maker
 from migrator.mapping.compiler import CompiledBody, CompileEnv, compile_body
 from migrator.mapping.model import DesiredRecord, Fate, Link, MappingResult
 from migrator.mapping.owners import OwnerResolver
 from migrator.mapping.phases import Phase, PhaseKind, phase_order, spec_phases
-from migrator.mapping.refs import MappingIndex, id_maker
+from migrator.mapping.refs import MappingIndex
 from migrator.mapping.runner import BodyRun, Item, row_identity, spool_targets
 from migrator.mapping.tables import Tables
 from migrator.mapping.targets import Spool

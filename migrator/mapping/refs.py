@@ -8,16 +8,11 @@ winner. Whole rows are never kept.
 
 :func:`choose` applies a reference's ``key``/``pick``/``not_self`` to an index; the caller decides
 what an orphan, an ambiguity or an unwritten target does (:mod:`migrator.mapping.fields`).
-:func:`id_maker` computes deterministic Twenty ids exactly as
-:func:`migrator.identity.twenty_id` does, without re-validating the key text on the hot path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,30 +37,6 @@ def order_key(value: Any) -> OrderKey:
     if isinstance(value, dt.date):
         return (2, dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC).timestamp())
     return (3, key_text(value))
-
-
-#: The hex digit of a uuid's variant nibble (``10xx``) made from a sha1 hex digit's low bits.
-_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
-
-IdMaker = Callable[[str], str]
-"""Computes the deterministic Twenty id of a source key."""
-
-
-def id_maker(namespace: uuid.UUID) -> IdMaker:
-    """``str(uuid5(namespace, key))`` as a function, computed directly (the same bytes, a third
-    of the time) and cached for the keys met again and again (the accounts every activity points
-    at)."""
-    prefix = namespace.bytes
-    sha1 = hashlib.sha1
-
-    @functools.lru_cache(maxsize=1 << 16)
-    def make(key: str) -> str:
-        # uuid5: the sha1's first 16 bytes, version nibble 5, variant bits 10 (_VARIANT).
-        text = sha1(prefix + key.encode("utf-8")).hexdigest()
-        variant = _VARIANT[text[16]]
-        return f"{text[:8]}-{text[8:12]}-5{text[13:16]}-{variant}{text[17:20]}-{text[20:32]}"
-
-    return make
 
 
 @dataclass

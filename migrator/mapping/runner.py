@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from migrator.identity import IdMaker
 from migrator.mapping.compiler import CompiledBody
 from migrator.mapping.context import Quarantine, RowContext
 from migrator.mapping.digests import payload_digest
@@ -34,7 +35,7 @@ from migrator.mapping.model import (
     UniqueValue,
 )
 from migrator.mapping.paths import key_text
-from migrator.mapping.refs import Ambiguous, IdMaker, Orphan, choose
+from migrator.mapping.refs import Ambiguous, Orphan, choose
 from migrator.mapping.targets import Spool
 from migrator.sources.records import SourceRecord
 

@@ -28,9 +28,10 @@ from typing import IO, Any
 
 import orjson
 
+from migrator.identity import IdMaker
 from migrator.mapping.digests import payload_digest
 from migrator.mapping.model import DesiredRecord, Fate, RowOutcome
-from migrator.mapping.refs import Ambiguous, IdMaker, MappingIndex, Orphan, choose
+from migrator.mapping.refs import Ambiguous, MappingIndex, Orphan, choose
 
 #: A spool entry written as tab-separated text (no tab, line break or leading bracket in it).
 _PLAIN = re.compile(r"^[^\t\n\r\[][^\t\n\r]*\t\d+\t[^\t\n\r]*\t\d+$")

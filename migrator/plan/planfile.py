@@ -44,6 +44,7 @@ import orjson
 
 from migrator import __version__
 from migrator.errors import PlanError
+from migrator.identity import IdMaker, id_maker
 from migrator.model import canonical_json, sha256_hex
 from migrator.plan.model import (
     PLAN_FORMAT_VERSION,
@@ -139,21 +140,23 @@ def _compact(
         del data["phase"]
 
 
-def change_from_line(line: str, namespace: str) -> RecordChange:
-    """The :class:`RecordChange` of one line, the fields it leaves out put back."""
+def change_from_line(line: str, ids: IdMaker | None) -> RecordChange:
+    """The :class:`RecordChange` of one line, the fields it leaves out put back (the id from
+    ``ids``, the plan's namespace's :func:`~migrator.identity.id_maker`), validated."""
     if '"mapping"' in line and '"twenty_id"' in line:
         return RecordChange.model_validate_json(line)
-    data: dict[str, Any] = json.loads(line)
+    data: dict[str, Any] = orjson.loads(line)
     if "mapping" not in data:
         address: str = data["address"]
         bracket = address.index("[")
-        data["mapping"] = address[len("record.") : bracket]
+        data["mapping"] = address[7:bracket]  # after "record."
         data["source_key"] = address[bracket + 1 : -1]
-    data.setdefault("phase", f"mapping.{data['mapping']}")
+    if "phase" not in data:
+        data["phase"] = "mapping." + data["mapping"]
     if "twenty_id" not in data:
-        if not namespace:
+        if ids is None:
             raise PlanError("a plan line has no twenty_id and the plan no namespace")
-        data["twenty_id"] = str(uuid.uuid5(uuid.UUID(namespace), data["source_key"]))
+        data["twenty_id"] = ids(data["source_key"])
     return RecordChange.model_validate(data)
 
 
@@ -406,6 +409,7 @@ def iter_record_changes(path: Path) -> Iterator[RecordChange]:
     if first is None:
         raise PlanError(f"plan file {path} is empty")
     header = _parse_header(path, first)
+    ids = id_maker(uuid.UUID(header.namespace)) if header.namespace else None
     digest = hashlib.sha256()
     for count, line in enumerate(lines):
         if line.startswith('{"end":'):
@@ -414,7 +418,7 @@ def iter_record_changes(path: Path) -> Iterator[RecordChange]:
                 break
             return
         digest.update(line.encode("utf-8"))
-        yield change_from_line(line, header.namespace)
+        yield change_from_line(line, ids)
     raise PlanError(
         f"plan file {path} is truncated or was edited after it was made",
         hint="make the plan again with `migrator plan SPEC -o FILE`",

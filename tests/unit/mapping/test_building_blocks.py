@@ -15,13 +15,12 @@ import phonenumbers
 import pytest
 
 from migrator.catalogue import FieldType
-from migrator.identity import twenty_id
+from migrator.identity import id_maker, twenty_id
 from migrator.mapping import phones as fast_phones
 from migrator.mapping.coerce import Invalid, coercer, sub_coercer
 from migrator.mapping.context import Quarantine, RowContext
 from migrator.mapping.digests import payload_digest
 from migrator.mapping.paths import compile_where, key_text, record_getter
-from migrator.mapping.refs import id_maker
 from migrator.mapping.render import compile_format, compile_template, instant_text
 from migrator.mapping.targets import Spool
 from migrator.mapping.transforms import StepEnv, compile_transforms, normalise_url
