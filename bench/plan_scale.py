@@ -37,6 +37,7 @@ from pathlib import Path
 from migrator.plan.planfile import read_plan_header
 from migrator.sources.bundle import open_bundle
 from migrator.sources.generator import generate_bundle
+from migrator.sources.generator.members import write_members_file
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "oplacrm" / "migration.yaml"
@@ -59,19 +60,7 @@ def write_spec(project: Path, bundle: Path) -> Path:
     text = text.replace("bundle: ./data", f"bundle: {bundle}")
     spec = project / "migration.yaml"
     spec.write_text(text, encoding="utf-8")
-    members = []
-    with (bundle / "users.jsonl").open(encoding="utf-8") as users:
-        for line in users:
-            user = json.loads(line)
-            if user.get("active") and user.get("email"):
-                members.append(
-                    {
-                        "firstName": user.get("first_name") or "",
-                        "lastName": user.get("last_name") or "",
-                        "email": user["email"],
-                    }
-                )
-    (project / "workspace-members.json").write_text(json.dumps(members), encoding="utf-8")
+    write_members_file(bundle, project / "workspace-members.json")
     return spec
 
 

@@ -14,7 +14,6 @@ plan has nothing to do.
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
 import subprocess
@@ -30,6 +29,7 @@ from migrator.sandbox.app import make_sandbox
 from migrator.sandbox.config import SandboxConfig
 from migrator.sandbox.transport import in_process_transport
 from migrator.sources.generator import generate_bundle
+from migrator.sources.generator.members import write_members_file
 from migrator.state import RunStatus, open_sqlite_state
 from migrator.twenty.transport import build_http_client
 from migrator.workflows.apply import apply_plan_file
@@ -54,14 +54,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 1,000-record OplaCRM bundle with the active users as workspace members."""
     root = tmp_path_factory.mktemp("bundle")
     generate_bundle("oplacrm", root / "data", records=1000, seed=7)
-    lines = (root / "data" / "users.jsonl").read_text(encoding="utf-8").splitlines()
-    users = [json.loads(line) for line in lines if line.strip()]
-    members = [
-        {"firstName": u["first_name"], "lastName": u["last_name"], "email": u["email"]}
-        for u in users
-        if u.get("active")
-    ]
-    (root / "workspace-members.json").write_text(json.dumps(members), encoding="utf-8")
+    write_members_file(root / "data", root / "workspace-members.json")
     return root
 
 

@@ -33,6 +33,7 @@ import pytest
 
 from migrator.model import Action
 from migrator.plan.planfile import iter_record_changes
+from migrator.sources.generator.members import write_members_file
 from migrator.state import RunStatus, open_sqlite_state
 from migrator.workflows.state import unlock_state
 from tests.conftest import REPO_ROOT
@@ -75,14 +76,7 @@ def _project(tmp_path: Path) -> Path:
         check=False,
     )
     assert made.returncode == 0, made.stderr
-    lines = (root / "data" / "users.jsonl").read_text(encoding="utf-8").splitlines()
-    users = [json.loads(line) for line in lines if line.strip()]
-    members = [
-        {"firstName": u["first_name"], "lastName": u["last_name"], "email": u["email"]}
-        for u in users
-        if u.get("active")
-    ]
-    (root / "workspace-members.json").write_text(json.dumps(members), encoding="utf-8")
+    write_members_file(root / "data", root / "workspace-members.json")
     return root
 
 

@@ -11,6 +11,7 @@ import pytest
 from migrator.errors import SourceError
 from migrator.sources.bundle import open_bundle
 from migrator.sources.generator import generate_bundle
+from migrator.sources.generator.members import write_members_file
 from migrator.sources.records import jsonable
 from migrator.validate.nhs import check_nhs_number
 
@@ -97,6 +98,11 @@ def test_oplacrm_dirt_covers_every_kind_the_issue_lists(tmp_path: Path) -> None:
         assert result.dirt.get(kind, 0) >= 1, kind
     users = [json.loads(line) for line in (tmp_path / "users.jsonl").read_text().splitlines()]
     assert any(u["email"].endswith("@alumni.example.net") and not u["active"] for u in users)
+    write_members_file(tmp_path, tmp_path / "members.json")
+    invited = json.loads((tmp_path / "members.json").read_text())
+    assert [m["email"] for m in invited] == [u["email"] for u in users if u["active"]]
+    assert not any(m["email"].endswith("@alumni.example.net") for m in invited)
+    assert (tmp_path / "members.json").stat().st_mode & 0o777 == 0o600
 
 
 def test_aeronaclinic_shapes_and_synthetic_identifiers(tmp_path: Path) -> None:
