@@ -67,22 +67,6 @@ def _number(text: str) -> PhoneNumber | None:
     return number
 
 
-def _phone(number: PhoneNumber, default_region: str) -> Phone:
-    region = phonenumbers.region_code_for_number(number)
-    calling = number.country_code or 0
-    if region is None or region == "ZZ":
-        regions = phonenumbers.region_codes_for_country_code(calling)
-        region = default_region if default_region in regions else (regions[0] if regions else "")
-    national = phonenumbers.national_significant_number(number)
-    return Phone(
-        e164=f"+{calling}{national}",
-        calling_code=f"+{calling}",
-        country_code=region,
-        national_number=national,
-        extension=number.extension or None,
-    )
-
-
 Matcher = tuple[frozenset[int] | None, Callable[[str], Any]] | None
 """A number description compiled: its possible lengths (None: any) and its pattern's fullmatch;
 None for a description that matches nothing."""
@@ -191,7 +175,7 @@ def check_phone(value: str, default_region: str) -> Outcome[Phone]:
         return validator.check_phone(value, default_region)
     if not phonenumbers.is_possible_number(number):
         return Outcome(None, (validator.WARN_UNPARSEABLE,))
-    phone = _phone(number, default_region)
+    phone = validator.phone_of(number, default_region)
     if validator._DRAMA.match(phone.e164) or phonenumbers.is_valid_number(number):
         return Outcome(phone, ())
     return Outcome(phone, (validator.WARN_NOT_VALID,))

@@ -63,7 +63,9 @@ class Phone:
         }
 
 
-def _phone(number: PhoneNumber, default_region: str) -> Phone:
+def phone_of(number: PhoneNumber, default_region: str) -> Phone:
+    """The :class:`Phone` of a parsed, valid ``number`` (its region, else ``default_region`` when
+    the calling code is shared by several, else the first region of the code)."""
     region = phonenumbers.region_code_for_number(number)
     calling = number.country_code or 0
     if region is None or region == "ZZ":
@@ -96,7 +98,7 @@ def check_phone(value: str, default_region: str = "GB") -> Outcome[Phone]:
         return Outcome(None, (WARN_UNPARSEABLE,))
     if not phonenumbers.is_possible_number(number):
         return Outcome(None, (WARN_UNPARSEABLE,))
-    phone = _phone(number, default_region)
+    phone = phone_of(number, default_region)
     if cleaned != text:
         issues.append(FIX_INTERNATIONAL)
     if not _DRAMA.match(phone.e164) and not phonenumbers.is_valid_number(number):
