@@ -10,7 +10,12 @@ request (soft-deleted rows included) decides, with :func:`~migrator.plan.fetch.c
   the expected new records up);
 * **lookup** — the new records' unique values and match-key heads are queued and looked up in
   ``in`` filters of up to 200 values, in batches, before those records are decided (the planner
-  holds them in its ordered queue meanwhile; the mapper runs once).
+  holds them in its ordered queue meanwhile; the mapper runs once). A ``match`` rule is looked
+  up by the exact text of its first field (``in`` filters compare exactly), while a scan compares
+  rule keys trimmed and case-folded: in lookup mode an existing record whose first rule field
+  differs from the desired one only in case or spacing is not found, and the record is planned
+  as a create (Twenty's own unique fields are unaffected: they compare exactly, emails
+  lower-cased, in both modes).
 
 An object Twenty does not have yet (created by this plan) has no index at all.
 """
