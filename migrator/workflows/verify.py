@@ -20,11 +20,12 @@ from pathlib import Path
 from migrator.errors import UsageError
 from migrator.identity import migration_namespace
 from migrator.mapping import Mapper
-from migrator.sample import SampledBundle, sample_bundle
+from migrator.sample import SampledBundle, sample_bundle, sample_status
 from migrator.sample.conservation import count_outside
 from migrator.sources.bundle import Bundle
 from migrator.spec.validation import load_spec
 from migrator.state.location import open_existing_state, state_location_for_spec
+from migrator.state.store import StateReader
 from migrator.verify.check import Verifier
 from migrator.verify.model import VerifyReport
 from migrator.workflows.spec_inputs import open_spec_bundle, open_spec_destination
@@ -55,6 +56,7 @@ def verify(
         )
     try:
         meta = state.meta()
+        _check_sample_recorded(state, spec_path)
         namespace = uuid.UUID(meta.namespace) if meta.namespace else migration_namespace(spec.name)
         api_key = environ.get(spec.destination.api_key_env)
         with open_spec_destination(spec, spec_dir, api_key) as dest:
@@ -82,3 +84,17 @@ def verify(
             return verifier.report(client.stats.data_requests - before, budget)
     finally:
         state.close()
+
+
+def _check_sample_recorded(state: StateReader, spec_path: Path) -> None:
+    """Refuse when the journal's last writing run is a sample whose size the state never
+    recorded (its apply was killed before the end): without the size the sample cannot be chosen
+    again, and checking the whole source would report every row outside it as missing."""
+    status = sample_status(state)
+    if status.holds_sample and status.size is None:
+        raise UsageError(
+            "the state holds a sample migration whose apply did not finish, so its size was "
+            "never recorded",
+            hint=f"apply the sample's plan file again to finish it (`migrator apply PLANFILE`), "
+            f"or remove it with `migrator destroy {spec_path}`",
+        )
