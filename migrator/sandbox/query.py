@@ -3,7 +3,9 @@
 Columns: ``id``, ``deleted_at`` and ``position`` are real columns; every other field is read from
 the record JSON with ``json_extract``. Comparisons follow PostgreSQL's (and so Twenty's) rules: a
 NULL never equals or differs from anything (``neq`` skips NULLs), ``like`` is case-sensitive,
-``ilike`` is not. Soft-deleted rows are left out unless the filter mentions ``deletedAt``.
+``ilike`` is not (for every letter, not just ASCII), and a backslash escapes the next pattern
+character (:mod:`migrator.sandbox.like`). Soft-deleted rows are left out unless the filter
+mentions ``deletedAt``.
 
 Cursors are Twenty's: base64 of the JSON of the order-by values plus ``id`` (captures 44, 45).
 """
@@ -18,6 +20,7 @@ from typing import Any
 from migrator.sandbox import values
 from migrator.sandbox.filters import Condition, Node, OrderItem, mentions
 from migrator.sandbox.http import bad_request
+from migrator.sandbox.like import BadPattern, compile_like
 from migrator.sandbox.schema import ObjectMeta
 
 _SQL_OPS = {"eq": "=", "neq": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -101,12 +104,14 @@ def _condition(obj: ObjectMeta, cond: Condition, params: list[Any]) -> str:
     if op in _SQL_OPS:
         params.append(_literal(target, value))
         return f"{expr} {_SQL_OPS[op]} ?"
-    if op == "like":
-        params.append(value)
-        return f"{expr} LIKE ?"
-    if op == "ilike":
-        params.append(value)
-        return f"lower({expr}) LIKE lower(?)"
+    if op in ("like", "ilike"):
+        insensitive = op == "ilike"
+        try:
+            compile_like(value, insensitive=insensitive)
+        except BadPattern as exc:
+            raise bad_request(str(exc)) from exc
+        params.extend([value, int(insensitive)])
+        return f"pg_like({expr}, ?, ?)"
     if not value:
         return f"{expr} IS NOT NULL"
     if op == "startsWith":

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from migrator.errors import SandboxError
 from migrator.private_files import create_private
+from migrator.sandbox.like import pg_like
 
 _BASE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sandbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -65,6 +66,8 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA case_sensitive_like=ON")
+        # like/ilike compare as PostgreSQL does (Unicode case folding, backslash escapes)
+        conn.create_function("pg_like", 3, pg_like, deterministic=True)
         conn.execute("PRAGMA foreign_keys=OFF")
         try:
             conn.executescript(_BASE_SCHEMA)

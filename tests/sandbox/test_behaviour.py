@@ -211,3 +211,32 @@ def test_removed_option_clears_record_values(sandbox_client: httpx.Client) -> No
     assert refused.json()["messages"] == [
         'Invalid value "GOLD" for field "tier". Valid values are: LEAD'
     ]
+
+
+def test_ilike_folds_every_letter_and_like_escapes_as_postgresql(
+    sandbox_client: httpx.Client,
+) -> None:
+    for name in ("Công ty Bình Minh", "ACME Ltd", "100% Pure", "100 Pure", "a\\b"):
+        _create(sandbox_client, {"name": name})
+
+    def names(where: str) -> list[str]:
+        answer = sandbox_client.get("/rest/companies", params={"filter": where})
+        assert answer.status_code == 200, answer.text
+        return sorted(item["name"] for item in answer.json()["data"]["companies"])
+
+    # SQLite's lower() folds ASCII only; PostgreSQL's ILIKE folds Ô/ô and Ì/ì too
+    assert names('name[ilike]:"CÔNG TY BÌNH MINH"') == ["Công ty Bình Minh"]
+    assert names('name[like]:"CÔNG TY BÌNH MINH"') == []
+    many = ",".join(f'name[ilike]:"nobody {i}"' for i in range(60))
+    assert names(f'or({many},name[ilike]:"acme ltd",name[ilike]:"công TY%")') == [
+        "ACME Ltd",
+        "Công ty Bình Minh",
+    ]
+    # a backslash escapes: \% is a literal percent sign, \\ a literal backslash
+    assert names('name[like]:"100\\% Pure"') == ["100% Pure"]
+    assert names('name[like]:"100% Pure"') == ["100 Pure", "100% Pure"]
+    assert names('name[ilike]:"A\\\\B"') == ["a\\b"]
+    assert names('name[ilike]:"a_b"') == ["a\\b"]
+    answer = sandbox_client.get("/rest/companies", params={"filter": 'name[like]:"a\\"'})
+    assert answer.status_code == 400
+    assert "must not end with escape character" in answer.text
