@@ -9,13 +9,15 @@ request (soft-deleted rows included) decides, with :func:`~migrator.plan.fetch.c
 * **scan** — the object's records are read whole, once, into the index (cheaper than looking
   the expected new records up);
 * **lookup** — the new records' unique values and match-key heads are queued and looked up in
-  ``in`` filters of up to 200 values, in batches, before those records are decided (the planner
-  holds them in its ordered queue meanwhile; the mapper runs once). A ``match`` rule is looked
-  up by the exact text of its first field (``in`` filters compare exactly), while a scan compares
-  rule keys trimmed and case-folded: in lookup mode an existing record whose first rule field
-  differs from the desired one only in case or spacing is not found, and the record is planned
-  as a create (Twenty's own unique fields are unaffected: they compare exactly, emails
-  lower-cased, in both modes).
+  batches before those records are decided (the planner holds them in its ordered queue
+  meanwhile; the mapper runs once). Unique values go in ``in`` filters of up to 200 values
+  (Twenty compares them exactly, emails lower-cased). A ``match`` rule's head (its first field's
+  trimmed text) goes in ``or(<path>[ilike]:…)`` filters of up to 50 values, so a record differing
+  only in letter case is found, as a scan finds it; the rows found are compared by match key,
+  so the filter may return more (see :func:`~migrator.plan.fetch.like_pattern`). A head that is
+  a unique email needs no ``ilike``: Twenty stores emails lower-cased, and the exact lookup of
+  the lower-cased value finds it. One difference remains: an existing value stored with
+  surrounding spaces is found by a scan only.
 
 An object Twenty does not have yet (created by this plan) has no index at all.
 """
@@ -28,13 +30,20 @@ from typing import Any
 
 from migrator.plan.fetch import (
     CHUNK,
+    LIKE_CHUNK,
     Strategy,
     TwentyReader,
     choose_strategy,
     fill_by_scan,
     new_index,
 )
-from migrator.plan.matching import ExistingIndex, MatchRule, lookup_terms
+from migrator.plan.matching import (
+    Comparator,
+    ExistingIndex,
+    MatchRule,
+    ilike_rule_count,
+    lookup_terms,
+)
 from migrator.twenty.models import ObjectMetadata
 
 
@@ -46,8 +55,8 @@ class _Object:
     plural: str
     strategy: Strategy | None = None
     """None until the first new record of the object is met."""
-    pending: dict[str, dict[str, None]] = field(default_factory=dict)
-    """Lookup mode: values queued per path, not looked up yet."""
+    pending: dict[tuple[Comparator, str], dict[str, None]] = field(default_factory=dict)
+    """Lookup mode: values queued per comparator and path, not looked up yet."""
 
 
 class Collisions:
@@ -87,9 +96,10 @@ class Collisions:
         if found is None:
             return "none"
         if found.strategy is None:
-            per_record = len(found.index.paths) + len(found.index.rules)
-            total = self.reader.count_all(found.plural) if per_record else 0
-            choice = choose_strategy(total, max(expected_new, 1), per_record)
+            paths = len(found.index.paths)
+            rules = ilike_rule_count(found.index.rules, found.index.paths)
+            total = self.reader.count_all(found.plural) if paths + rules else 0
+            choice = choose_strategy(total, max(expected_new, 1), paths, rules)
             found.strategy = choice.strategy
             if choice.strategy == "scan":
                 fill_by_scan(
@@ -110,19 +120,22 @@ class Collisions:
         if found is None:
             return 0
         longest = 0
-        for path, value in lookup_terms(payload, found.index.paths, rules):
-            values = found.pending.setdefault(path, {})
+        for comparator, path, value in lookup_terms(payload, found.index.paths, rules):
+            values = found.pending.setdefault((comparator, path), {})
             values[value] = None
             longest = max(longest, len(values))
         return longest
 
     def look_up(self) -> None:
-        """Look up every queued value (200 per request) into the indexes."""
+        """Look up every queued value into the indexes (unique values 200 per request, rule
+        heads 50)."""
         for found in self._objects.values():
-            for path in sorted(found.pending):
-                values = list(found.pending[path])
-                for start in range(0, len(values), CHUNK):
-                    chunk = values[start : start + CHUNK]
-                    for row in self.reader.find(found.plural, path, chunk):
+            for comparator, path in sorted(found.pending):
+                values = list(found.pending[(comparator, path)])
+                size = CHUNK if comparator == "in" else LIKE_CHUNK
+                find = self.reader.find if comparator == "in" else self.reader.find_like
+                for start in range(0, len(values), size):
+                    chunk = values[start : start + size]
+                    for row in find(found.plural, path, chunk):
                         found.index.add(row, source_id_field=self.source_id_field)
             found.pending.clear()

@@ -9,8 +9,9 @@ the client and counts the requests it costs, from the client's own counters (ret
 Choosing how to find collisions, per object (:func:`choose_strategy`): one ``totalCount``
 request first. An object Twenty holds no record of costs nothing more. When walking all of its
 records (unique values only are kept) costs no more requests than looking the desired values up
-in ``in`` filters of up to 200 values, it is walked (**scan**); otherwise the desired values are
-looked up (**lookup**). A filter naming ``deletedAt`` makes Twenty include soft-deleted rows, so
+(unique values in ``in`` filters of up to 200 values, match-rule heads in ``or(…[ilike]…)``
+filters of up to 50), it is walked (**scan**); otherwise the desired values are looked up
+(**lookup**). A filter naming ``deletedAt`` makes Twenty include soft-deleted rows, so
 ``or(deletedAt[is]:NULL,deletedAt[is]:NOT_NULL)`` reads live and deleted rows in one request.
 """
 
@@ -30,6 +31,11 @@ from migrator.twenty.names import checked_ids
 ALL_ROWS = "or(deletedAt[is]:NULL,deletedAt[is]:NOT_NULL)"
 #: Values per ``in`` filter and records per page (Twenty's limit).
 CHUNK = 200
+#: Values per ``or(…[ilike]…)`` filter. Each value repeats its path and comparator, and the URL
+#: percent-encodes brackets, quotes and non-ASCII letters (6–9 characters each): 50 Vietnamese
+#: company names of 43 letters make a 5.8 KB URL, 200 would make 23 KB, over the 16 KB request
+#: head Node (so Twenty) accepts by default.
+LIKE_CHUNK = 50
 
 Strategy = Literal["none", "scan", "lookup"]
 
@@ -48,6 +54,31 @@ def in_filter(path: str, values: Sequence[str]) -> str:
     return f"{ALL_ROWS},{path}[in]:[{','.join(quoted)}]"
 
 
+def like_pattern(value: str) -> str:
+    """An ``ilike`` pattern matching ``value`` in any letter case (and perhaps more).
+
+    ``%`` and ``_`` in the value are left as wildcards: they only widen the match, and the
+    candidates found are compared by match key afterwards. A backslash is PostgreSQL's LIKE
+    escape character (a value ending in one would even be rejected); it becomes ``_`` (any one
+    character, a backslash included) rather than the escaped ``\\\\``, which would be right only
+    if Twenty's filter parser passes backslashes through unchanged, which we have not checked.
+    The value is not wrapped in ``%``: ``%Acme%`` would also find a value stored with surrounding
+    spaces (which the match key trims), but would return every record containing the text, most
+    of the object for a short name; such a record is found by a scan only.
+    """
+    return value.replace("\\", "_")
+
+
+def ilike_filter(path: str, values: Sequence[str]) -> str | None:
+    """``<ALL_ROWS>,or(<path>[ilike]:"a",…)`` (None when no value can be quoted)."""
+    quoted = [q for q in (_quoted(like_pattern(v)) for v in values) if q is not None]
+    if not quoted:
+        return None
+    terms = [f"{path}[ilike]:{q}" for q in quoted]
+    where = terms[0] if len(terms) == 1 else f"or({','.join(terms)})"
+    return f"{ALL_ROWS},{where}"
+
+
 @dataclass(frozen=True)
 class StrategyChoice:
     """How collisions are found for one object, and what each way would cost."""
@@ -59,14 +90,18 @@ class StrategyChoice:
     lookup_requests: int
 
 
-def choose_strategy(total: int, expected: int, lookups_per_record: int) -> StrategyChoice:
+def choose_strategy(
+    total: int, expected: int, exact_paths: int, rule_heads: int = 0
+) -> StrategyChoice:
     """Scan when walking ``total`` rows costs no more than looking ``expected`` records up.
 
-    ``lookups_per_record`` is the number of unique paths and match rules looked up per record.
+    ``exact_paths`` unique paths are looked up ``CHUNK`` values a request, ``rule_heads`` match
+    rules ``LIKE_CHUNK`` values a request.
     """
     scan = math.ceil(total / CHUNK)
-    lookup = math.ceil(expected / CHUNK) * max(lookups_per_record, 0)
-    if total == 0 or lookups_per_record == 0:
+    lookup = math.ceil(expected / CHUNK) * max(exact_paths, 0)
+    lookup += math.ceil(expected / LIKE_CHUNK) * max(rule_heads, 0)
+    if total == 0 or exact_paths + rule_heads <= 0:
         return StrategyChoice("none", total, scan, lookup)
     return StrategyChoice("scan" if scan <= lookup else "lookup", total, scan, lookup)
 
@@ -109,6 +144,12 @@ class TwentyReader:
     def find(self, plural: str, path: str, values: Sequence[str]) -> Iterator[dict[str, Any]]:
         """Rows (live or deleted) whose ``path`` equals one of ``values`` (≤ 200 values)."""
         return self.client.records.iter(plural, filter=in_filter(path, values))
+
+    def find_like(self, plural: str, path: str, values: Sequence[str]) -> Iterator[dict[str, Any]]:
+        """Rows (live or deleted) whose ``path`` equals one of ``values`` in any letter case
+        (≤ 50 values; may return more rows, see :func:`like_pattern`)."""
+        where = ilike_filter(path, values)
+        return self.client.records.iter(plural, filter=where) if where else iter(())
 
     def by_ids(self, plural: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The rows among ``ids`` (live or deleted), by id; 200 ids per request."""

@@ -20,13 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from migrator.catalogue import UNIQUE_SUBFIELDS, FieldType
 from migrator.model import canonical_json
 
 UniquePath = str
 MatchRule = tuple[str, ...]
+Comparator = Literal["in", "ilike"]
+LookupTerm = tuple[Comparator, str, str]
+"""``(comparator, path, value)``: how one value of a desired record is looked up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,20 +110,21 @@ def match_key(record: Mapping[str, Any], rule: MatchRule) -> str | None:
 
 
 def lookup_value(record: Mapping[str, Any], rule: MatchRule) -> tuple[str, str] | None:
-    """``(path, exact text)`` to look the rule's candidates up with an ``in`` filter.
+    """``(path, trimmed text)`` to look the rule's candidates up with, case-insensitively.
 
-    The first field of the rule, or of a composite the first non-empty text sub-field. Exact:
-    candidates are compared by :func:`match_key` afterwards.
+    The first field of the rule, or of a composite the first non-empty text sub-field. The
+    lookup needs only to find a superset of the candidates: they are compared by
+    :func:`match_key` afterwards.
     """
     head = rule[0]
     value = value_at(record, head)
     if isinstance(value, str) and value.strip():
-        return head, value
+        return head, value.strip()
     if isinstance(value, Mapping):
         for sub in sorted(value):
             item = value[sub]
             if isinstance(item, str) and item.strip():
-                return f"{head}.{sub}", item
+                return f"{head}.{sub}", item.strip()
     return None
 
 
@@ -186,17 +190,36 @@ class ExistingIndex:
 
 def lookup_terms(
     payload: Mapping[str, Any], paths: Sequence[UniquePath], rules: Sequence[MatchRule]
-) -> list[tuple[str, str]]:
-    """The ``(path, value)`` pairs to look a desired payload's candidates up with."""
-    terms: list[tuple[str, str]] = []
+) -> list[LookupTerm]:
+    """The ``(comparator, path, value)`` terms to look a desired payload's candidates up with.
+
+    Unique values are looked up exactly (``in``: Twenty compares them exactly, emails
+    lower-cased); match-rule heads case-insensitively (``ilike``), as :func:`match_key`
+    compares them, except a head that is a unique email (its exact lookup finds it).
+    """
+    terms: list[LookupTerm] = []
     for path in paths:
         value = value_at(payload, path)
         if isinstance(value, str) and value.strip():
-            terms.append((path, value.strip()))
+            terms.append(("in", path, value.strip()))
             if path.endswith(".primaryEmail") and value.strip().lower() != value.strip():
-                terms.append((path, value.strip().lower()))
+                terms.append(("in", path, value.strip().lower()))
     for rule in rules:
         term = lookup_value(payload, rule)
-        if term is not None:
-            terms.append(term)
+        if term is not None and not _found_exactly(term[0], paths):
+            terms.append(("ilike", *term))
     return terms
+
+
+def _found_exactly(path: str, paths: Sequence[UniquePath]) -> bool:
+    """True for a unique email path: Twenty stores emails lower-cased (twenty-api.md §3.5), so
+    the exact lookup of the lower-cased unique value finds the rule's candidates already."""
+    return path in paths and path.endswith(".primaryEmail")
+
+
+def ilike_rule_count(rules: Sequence[MatchRule], paths: Sequence[UniquePath]) -> int:
+    """How many of ``rules`` a desired record is looked up by with ``ilike`` (at most)."""
+    return sum(
+        not _found_exactly(rule[0], paths) and not _found_exactly(f"{rule[0]}.primaryEmail", paths)
+        for rule in rules
+    )

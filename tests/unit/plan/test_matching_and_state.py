@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from migrator.plan.fetch import ALL_ROWS, choose_strategy, in_filter
-from migrator.plan.matching import ExistingIndex, lookup_terms, match_key, unique_paths
+from migrator.plan.fetch import ALL_ROWS, choose_strategy, ilike_filter, in_filter, like_pattern
+from migrator.plan.matching import (
+    ExistingIndex,
+    ilike_rule_count,
+    lookup_terms,
+    match_key,
+    unique_paths,
+)
 from migrator.plan.stateview import MappingState
 from migrator.state.model import RecordDigest, RecordStatus
 from tests.unit.plan.factories import NAMESPACE, key, rid
@@ -53,10 +59,15 @@ def test_index_matches_live_and_deleted_rows_by_value_and_rule() -> None:
     assert by_rule[0].source_id == "oplacrm:accounts:9" and by_rule[1] == "name"
     assert index.matches({"name": "globex"}, rules=()) == ()
     assert lookup_terms(
-        {"emails": {"primaryEmail": "A@x.io"}, "name": "Globex"},
+        {"emails": {"primaryEmail": "A@x.io"}, "name": " Globex ", "address": {"addressCity": "Y"}},
         ("emails.primaryEmail",),
-        (("name",),),
-    ) == [("emails.primaryEmail", "A@x.io"), ("emails.primaryEmail", "a@x.io"), ("name", "Globex")]
+        (("name",), ("address", "name")),
+    ) == [
+        ("in", "emails.primaryEmail", "A@x.io"),
+        ("in", "emails.primaryEmail", "a@x.io"),
+        ("ilike", "name", "Globex"),
+        ("ilike", "address.addressCity", "Y"),
+    ]
 
 
 def test_strategy_scans_small_objects_and_looks_up_in_big_ones() -> None:
@@ -65,6 +76,28 @@ def test_strategy_scans_small_objects_and_looks_up_in_big_ones() -> None:
     big = choose_strategy(5_000_000, 1_000, 2)
     assert big.strategy == "lookup" and (big.scan_requests, big.lookup_requests) == (25_000, 10)
     assert in_filter("name", ['a"b', "c", "d'e\"f"]) == f'{ALL_ROWS},name[in]:[\'a"b\',"c"]'
+    # rule heads cost a request per 50 values: 1,000 records x 1 rule = 20 requests
+    heads = choose_strategy(5_000_000, 1_000, 2, 1)
+    assert heads.strategy == "lookup" and heads.lookup_requests == 10 + 20
+    assert choose_strategy(3_000, 1_000, 0, 1).strategy == "scan"  # 15 pages <= 20 lookups
+    assert choose_strategy(5_000, 1_000, 0, 1).strategy == "lookup"  # 25 pages > 20 lookups
+
+
+def test_rule_heads_are_looked_up_case_insensitively_and_backslashes_stay_literal() -> None:
+    assert ilike_filter("name", ["Acme", "Bình Minh", "50% off", 'a"b']) == (
+        f'{ALL_ROWS},or(name[ilike]:"Acme",name[ilike]:"Bình Minh",'
+        f'name[ilike]:"50% off",name[ilike]:\'a"b\')'
+    )
+    assert ilike_filter("name", ["C:\\dir"]) == f'{ALL_ROWS},name[ilike]:"C:_dir"'
+    assert like_pattern("C:\\dir") == "C:_dir"
+    # a rule headed by a unique email needs no ilike: emails are stored lower-cased
+    email_rule = (("emails",),)
+    paths = ("emails.primaryEmail",)
+    assert lookup_terms({"emails": {"primaryEmail": "a@x.io"}}, paths, email_rule) == [
+        ("in", "emails.primaryEmail", "a@x.io")
+    ]
+    assert ilike_rule_count((("emails",), ("name", "address"), ("domainName",)), paths) == 2
+    assert ilike_filter("name", ["d'e\"f"]) is None
 
 
 def test_mapping_state_packs_rows_and_gives_them_back_once() -> None:
