@@ -184,3 +184,42 @@ def test_a_big_object_is_looked_up_by_value_instead_of_read_whole(
     # companies: one count (empty); people: one count and one lookup of the 46 emails (not
     # three pages of 200), then the merged record's current values for its field diffs
     assert result.header.budget.reads_for_plan == 4
+
+
+def test_a_looked_up_match_rule_finds_a_company_differing_only_in_letter_case(
+    project: Path, seed: Seeder
+) -> None:
+    spec = project / "migration.yaml"
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace(
+            "    to: company\n", "    to: company\n    match: [name]\n"
+        ),
+        encoding="utf-8",
+    )
+    bundle = open_bundle("oplacrm", project / "data")
+    accounts = {str(row.get("name")): row.id for row in bundle.read("accounts")}
+    shouting = "CÔNG TY TNHH VIỆT TIẾN"  # "Công ty TNHH Việt Tiến", letters beyond ASCII too
+    ascii_case = "nhà thuốc MEKONG"  # "Nhà thuốc Mekong"
+    existing = {shouting: str(uuid.UUID(int=10_001)), ascii_case: str(uuid.UUID(int=10_002))}
+    crowd = [{"id": str(uuid.UUID(int=i + 1)), "name": f"Crowd {i}"} for i in range(800)]
+    rows = [{"id": rid, "name": name} for name, rid in existing.items()] + crowd
+    for start in range(0, len(rows), 200):
+        seed("companies", rows[start : start + 200])
+
+    result = plan(spec, environ={}, out=project / "p.plan", mapper_factory=FakeMapper)
+
+    counts = {c.mapping: c for c in result.header.counts}
+    assert counts["companies"].merge == 2
+    assert counts["companies"].create == counts["companies"].source - 2
+    merges = {
+        c.source_key: c.existing_id
+        for c in iter_record_changes(project / "p.plan")
+        if c.action is Action.MERGE
+    }
+    assert merges == {
+        f"oplacrm:accounts:{accounts['Công ty TNHH Việt Tiến']}": existing[shouting],
+        f"oplacrm:accounts:{accounts['Nhà thuốc Mekong']}": existing[ascii_case],
+    }
+    # companies: one count, one `in` lookup of the 12 domains and one `ilike` lookup of the 12
+    # names (not five pages of 200), the merged records' current values; people: one count
+    assert result.header.budget.reads_for_plan == 5
