@@ -16,10 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,6 +24,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+from served_sandbox import start_sandbox
 
 BENCH = "sandbox_throughput"
 TARGET_PER_MINUTE = 150_000
@@ -42,23 +40,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=5, help="untimed batches sent first")
     parser.add_argument("--memory", action="store_true", help="in-memory database, not a file")
     return parser.parse_args()
-
-
-def start_sandbox(db: Path | None) -> tuple[subprocess.Popen[str], str, str]:
-    """``migrator sandbox serve`` in a child process; returns it, its URL and its API key."""
-    command = [sys.executable, "-m", "migrator", "sandbox", "serve", "--port", "0"]
-    command += ["--no-rate-limit"] + (["--db", str(db)] if db else [])
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    url = key = ""
-    assert process.stdout is not None
-    for line in process.stdout:
-        if match := re.match(r"Sandbox listening on (\S+)", line):
-            url = match.group(1)
-        elif line.startswith("API key: "):
-            key = line.split(": ", 1)[1].strip()
-        if url and key:
-            return process, url, key
-    raise RuntimeError("the sandbox did not start")
 
 
 def record(kind: str, index: int) -> dict[str, object]:
@@ -133,7 +114,7 @@ def main() -> None:
     timed = payloads(args.object, warmup_records, args.records)
     with tempfile.TemporaryDirectory(prefix="sandbox-bench-") as workdir:
         db = None if args.memory else Path(workdir) / "sandbox.db"
-        process, url, key = start_sandbox(db)
+        process, url, key = start_sandbox(db, "--no-rate-limit")
         try:
             push(url, key, path, warmup, 1)
             load_before = os.getloadavg()

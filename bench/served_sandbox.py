@@ -16,12 +16,14 @@ from pathlib import Path
 import httpx
 
 
-def start_sandbox(db: Path, *serve_args: str) -> tuple[subprocess.Popen[str], str, str]:
-    """``migrator sandbox serve --port 0 --db DB SERVE_ARGS…`` in a child process.
+def start_sandbox(db: Path | None, *serve_args: str) -> tuple[subprocess.Popen[str], str, str]:
+    """``migrator sandbox serve --port 0 --db DB SERVE_ARGS…`` in a child process (no ``--db``
+    for None: the sandbox keeps its data in memory).
 
     Returns the process, its URL and its API key (read from what it prints).
     """
-    command = [sys.executable, "-m", "migrator", "sandbox", "serve", "--port", "0", "--db", str(db)]
+    command = [sys.executable, "-m", "migrator", "sandbox", "serve", "--port", "0"]
+    command += ["--db", str(db)] if db is not None else []
     process = subprocess.Popen([*command, *serve_args], stdout=subprocess.PIPE, text=True)
     url = key = ""
     assert process.stdout is not None
